@@ -1,0 +1,58 @@
+# Docker from 0 to 1 — every workshop command. `make` alone lists them.
+
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+TARGET ?= steps
+export TARGET
+
+# `make check-step 2` passes "2" as a goal: take it as the step and make that goal do nothing.
+STEP_COMMANDS := check-step hint watch reset-step
+ifneq ($(filter $(firstword $(MAKECMDGOALS)),$(STEP_COMMANDS)),)
+  STEP ?= $(word 2,$(MAKECMDGOALS))
+  EXTRA_GOALS := $(wordlist 2,$(words $(MAKECMDGOALS)),$(MAKECMDGOALS))
+  ifneq ($(EXTRA_GOALS),)
+    $(eval $(EXTRA_GOALS):;@:)
+  endif
+endif
+STEP ?= $(N)
+
+.PHONY: help setup venv engine images check-step test clean
+
+help: ## show this list of commands
+	@echo "Docker from 0 to 1 — workshop commands"
+	@echo
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
+	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+	@echo
+	@echo "  Step commands take the step number: make check-step 1 (TARGET=solutions or any folder like steps/)."
+
+setup: venv engine images ## install the tools, start a container engine, prepare images (once)
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "… installing pinned Python packages into $(VENV)"
+	@$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+	@echo "✓ Python packages installed"
+
+engine:
+	@bash scripts/ensure-engine.sh
+
+images: venv ## make python:3.13-slim and redis:8 available (pulls, or builds offline stand-ins)
+	@$(PY) -m checker images
+
+check-step: venv ## run the checks of one step: make check-step 1
+	@$(PY) -m checker check $(STEP) --target "$(TARGET)"
+
+test: venv ## the workshop's own tests: checker units, every solution passes, every starter fails
+	@$(PY) -m pytest; status=$$?; \
+	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: the suite is broken" >&2; fi; \
+	  exit $$status
+
+clean: venv ## remove every container, network, volume and cached image the checks made
+	@$(PY) -m checker sweep --all

@@ -1,0 +1,12 @@
+"""The workshop checker: runs each step's pytest checks against real containers."""
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STATE_DIR = ROOT / ".workshop"
+
+# testcontainers reads these at import time: no Ryuk (it needs a registry), and reach
+# containers through ports published on the Docker host instead of the bridge gateway.
+os.environ.setdefault("TESTCONTAINERS_RYUK_DISABLED", "true")
+os.environ.setdefault("TESTCONTAINERS_CONNECTION_MODE", "docker_host")

@@ -1,0 +1,142 @@
+"""The learner's Flask app on this machine: imported in isolation, or served by a real process."""
+
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+
+from .failures import CheckFailure, tail
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def _isolated(folder):
+    """Let `folder` shadow modules of the same name (both steps/ and solutions/ have `hello`)."""
+    saved_path = list(sys.path)
+    saved_modules = set(sys.modules)
+    sys.path.insert(0, str(folder))
+    try:
+        yield
+    finally:
+        sys.path[:] = saved_path
+        for name in set(sys.modules) - saved_modules:
+            module = sys.modules.get(name)
+            origin = getattr(module, "__file__", None) or ""
+            if origin.startswith(str(folder)):
+                del sys.modules[name]
+
+
+def import_module(folder, name="hello", env=None, unset=()):
+    """Import `folder`/`name`.py under a private module name; CheckFailure if it cannot be."""
+    path = Path(folder) / f"{name}.py"
+    if not path.is_file():
+        raise CheckFailure("code", f"{path.name} is missing in {folder}", fix="file-missing")
+    unique = f"learner_{abs(hash(str(path)))}_{name}"
+    saved_env = dict(os.environ)
+    os.environ.update(env or {})
+    for variable in unset:
+        os.environ.pop(variable, None)
+    try:
+        with _isolated(folder):
+            spec = importlib.util.spec_from_file_location(unique, path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+    except Exception:
+        lines = traceback.format_exc().splitlines()
+        mine = [line for line in lines if str(folder) in line or not line.startswith("  File")]
+        raise CheckFailure(
+            "code", f"importing {path.name} raised an error", fix="import-error", log=tail("\n".join(mine), 8)
+        ) from None
+    finally:
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return module
+
+
+def flask_app(module):
+    """The module-level Flask `app`, or CheckFailure."""
+    from flask import Flask
+
+    app = getattr(module, "app", None)
+    if not isinstance(app, Flask):
+        raise CheckFailure("code", "hello.py has no module-level `app = Flask(__name__)`", fix="no-app")
+    return app
+
+
+class LocalServer:
+    """`flask --app hello run` in the learner's folder, on a free loopback port."""
+
+    def __init__(self, folder, env=None, port=None):
+        self.folder = Path(folder)
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        self.env.pop("FLASK_DEBUG", None)
+        self.process = None
+        self.log = None
+
+    def start(self, timeout=15):
+        """Start the server and wait until it answers HTTP; fail fast if the process exits."""
+        command = [sys.executable, "-m", "flask", "--app", "hello", "run",
+                   "--host", "127.0.0.1", "--port", str(self.port), "--no-reload"]
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            command, cwd=self.folder, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise CheckFailure(
+                    "code", f"`flask --app hello run` exited with code {self.process.returncode}",
+                    fix="server-exited", log=tail(self.output(), 12),
+                )
+            try:
+                requests.get(self.url + "/", timeout=1)
+                return self
+            except requests.ConnectionError:
+                time.sleep(0.1)
+        self.stop()
+        raise CheckFailure("code", f"the app did not answer on {self.url} within {timeout} s",
+                           fix="server-silent", log=tail(self.output(), 12))
+
+    def output(self):
+        """Everything the server printed so far."""
+        if self.log is None:
+            return ""
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")
+
+    def get(self, path, **params):
+        return requests.get(self.url + path, params=params, timeout=20)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.log is not None:
+            self.log.close()
+            self.log = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()

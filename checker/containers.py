@@ -1,0 +1,308 @@
+"""Real containers for the checks: learner image builds, Redis, web containers, networks, volumes.
+
+Everything made here carries this run's labels, publishes ports on 127.0.0.1 only (random host
+ports), and waits with bounded, named wait strategies that fail fast with the container's log.
+"""
+
+import hashlib
+import re
+import time
+import uuid
+from pathlib import Path
+
+import docker
+import redis
+import requests
+from testcontainers.core.config import testcontainers_config
+from testcontainers.core.container import DockerContainer
+from testcontainers.core.network import Network
+from testcontainers.core.waiting_utils import WaitStrategy
+
+from . import course, labels
+from .engine import client_kwargs
+from .failures import CheckFailure, tail
+from .report import progress
+
+testcontainers_config.ryuk_disabled = True
+
+WEB_PORT = 5000
+CACHE_KEEP = 10  # learner images kept for their layer cache (oldest pruned after each build)
+
+
+def unique(prefix):
+    """A resource name that no other run (or the learner's own containers) will use."""
+    return f"workshop-{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+# --- wait strategies -------------------------------------------------------------------------
+
+class _FailFastWait(WaitStrategy):
+    """Poll `ready()` until it holds; stop at once (with the log) if the container exits."""
+
+    layer = "container"
+
+    def __init__(self, timeout):
+        super().__init__()
+        self.with_startup_timeout(timeout).with_poll_interval(0.1)
+
+    def exited(self, container):
+        wrapped = container.get_wrapped_container()
+        wrapped.reload()
+        if wrapped.status in ("exited", "dead"):
+            code = wrapped.attrs["State"].get("ExitCode")
+            return code, logs(container)
+        return None
+
+    def wait_until_ready(self, container):
+        deadline = time.monotonic() + self._startup_timeout
+        while time.monotonic() < deadline:
+            gone = self.exited(container)
+            if gone:
+                self.on_exit(container, *gone)
+            try:
+                if self.ready(container):
+                    return
+            except Exception:
+                pass
+            time.sleep(self._poll_interval)
+        self.on_timeout(container)
+
+    def on_exit(self, container, code, log):
+        raise CheckFailure(self.layer, f"the container exited with code {code} while starting",
+                           fix="container-exited", log=tail(log))
+
+    def on_timeout(self, container):
+        raise CheckFailure(self.layer, f"the container did not become ready within {self._startup_timeout:.0f} s",
+                           fix="container-silent", log=tail(logs(container)))
+
+
+class RedisReady(_FailFastWait):
+    """Redis answers PING through its published port."""
+
+    layer = "redis"
+
+    def ready(self, container):
+        client = redis.Redis(host=container.get_container_host_ip(), port=container.get_exposed_port(6379),
+                             socket_connect_timeout=1, socket_timeout=1)
+        try:
+            return client.ping()
+        finally:
+            client.close()
+
+    def on_exit(self, container, code, log):
+        raise CheckFailure("redis", f"the Redis container exited with code {code}", fix="redis-exited", log=tail(log))
+
+
+class HttpReady(_FailFastWait):
+    """The web container answers any HTTP response on its published port; detects a loopback bind."""
+
+    def __init__(self, timeout, port=WEB_PORT):
+        super().__init__(timeout)
+        self.port = port
+        self.started = None
+
+    def ready(self, container):
+        self.started = self.started or time.monotonic()
+        url = f"http://{container.get_container_host_ip()}:{container.get_exposed_port(self.port)}/"
+        try:
+            requests.get(url, timeout=2)
+            return True
+        except requests.ConnectionError:
+            if time.monotonic() - self.started > 1.0 and listens_on_loopback_only(container, self.port):
+                raise LoopbackOnly() from None
+            return False
+
+    def wait_until_ready(self, container):
+        try:
+            super().wait_until_ready(container)
+        except LoopbackOnly:
+            raise CheckFailure(
+                "network", f"the app in the container listens on 127.0.0.1:{self.port} only, so nothing outside "
+                "the container can reach it", fix="loopback-only", log=tail(logs(container), 6)) from None
+
+
+class LoopbackOnly(Exception):
+    """The process in the container listens on 127.0.0.1 only."""
+
+
+def listens_on_loopback_only(container, port):
+    """True when the container's listening socket on `port` is bound to 127.0.0.1 (or ::1)."""
+    try:
+        result = container.get_wrapped_container().exec_run(["cat", "/proc/net/tcp", "/proc/net/tcp6"])
+    except docker.errors.APIError:
+        return False
+    listeners = []
+    for line in result.output.decode(errors="replace").splitlines()[1:]:
+        fields = line.split()
+        if len(fields) > 3 and fields[3] == "0A" and ":" in fields[1]:
+            address, hex_port = fields[1].rsplit(":", 1)
+            if int(hex_port, 16) == port:
+                listeners.append(address)
+    loopback = {"0100007F", "00000000000000000000000001000000"}
+    return bool(listeners) and all(address in loopback for address in listeners)
+
+
+def logs(container):
+    """Both output streams of a container, as text."""
+    try:
+        out, err = container.get_logs()
+        return (out + err).decode("utf-8", "replace")
+    except Exception:
+        return ""
+
+
+# --- containers ------------------------------------------------------------------------------
+
+def _container(image, **kwargs):
+    """A testcontainers DockerContainer carrying this run's labels."""
+    extra = kwargs.pop("labels", {})
+    return DockerContainer(image, docker_client_kw=client_kwargs(), labels=labels.for_this_run(**extra), **kwargs)
+
+
+def publish(container, port):
+    """Publish `port` on 127.0.0.1 at a random host port."""
+    container.ports[str(port)] = ("127.0.0.1",)
+    return container
+
+
+def network():
+    """A user-defined bridge network (created; call .remove())."""
+    net = Network(docker_client_kw=client_kwargs(), docker_network_kw={"labels": labels.for_this_run()})
+    net.name = unique("net")
+    return net.create()
+
+
+def volume(client):
+    """A named volume labelled for this run."""
+    return client.volumes.create(name=unique("data"), labels=labels.for_this_run())
+
+
+def start_redis(network=None, aliases=(), volumes=None, command=None, timeout=20):
+    """Redis (the course image) started and answering PING, published on 127.0.0.1."""
+    container = publish(_container(course.images()["redis"], command=command), 6379)
+    if network is not None:
+        container.with_network(network).with_network_aliases(*aliases)
+    if volumes:
+        container.with_kwargs(volumes=volumes)
+    container.waiting_for(RedisReady(timeout))
+    return _start(container)
+
+
+def redis_client(container):
+    """A redis-py client for a Redis container, from the host, with short timeouts."""
+    return redis.Redis(host=container.get_container_host_ip(), port=container.get_exposed_port(6379),
+                       socket_connect_timeout=3, socket_timeout=3)
+
+
+def start_web(image, env=None, network=None, aliases=(), links=None, timeout=20, wait=True, **kwargs):
+    """A web container from `image`, published on 127.0.0.1, answering HTTP on WEB_PORT."""
+    container = publish(_container(image, env=env or {}), WEB_PORT)
+    if network is not None:
+        container.with_network(network).with_network_aliases(*aliases)
+    run_kwargs = dict(kwargs)
+    if links:
+        run_kwargs["links"] = links
+    if run_kwargs:
+        container.with_kwargs(**run_kwargs)
+    if wait:
+        container.waiting_for(HttpReady(timeout))
+    return _start(container)
+
+
+def _start(container):
+    """Start a container; an engine error becomes a CheckFailure; a failed start is removed."""
+    try:
+        return container.start()
+    except CheckFailure:
+        stop(container)
+        raise
+    except docker.errors.ImageNotFound as error:
+        stop(container)
+        raise CheckFailure("container", f"image not found: {error.explanation}", fix="image-missing") from None
+    except docker.errors.APIError as error:
+        stop(container)
+        raise CheckFailure("container", f"the engine refused to start the container: {error.explanation}",
+                           fix="container-exited") from None
+
+
+def stop(container):
+    """Remove a container (and its anonymous volumes), ignoring one that is already gone."""
+    try:
+        container.stop()
+    except Exception:
+        pass
+
+
+def url(container, path="/", port=WEB_PORT):
+    """The address of `path` on a container's published port."""
+    return f"http://{container.get_container_host_ip()}:{container.get_exposed_port(port)}{path}"
+
+
+# --- images ----------------------------------------------------------------------------------
+
+STEP_LINE = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
+
+
+def cache_tag(folder, step):
+    """The tag under which the learner's image of `folder` is cached."""
+    digest = hashlib.sha1(str(Path(folder).resolve()).encode()).hexdigest()[:10]
+    return f"workshop-cache/{step.folder}:{digest}"
+
+
+def build(client, folder, step):
+    """Build the learner's Dockerfile in `folder`; the image, or CheckFailure naming the instruction."""
+    folder = Path(folder)
+    if not (folder / "Dockerfile").is_file():
+        raise CheckFailure("build", f"there is no Dockerfile in {folder}", fix="dockerfile-missing")
+    tag = cache_tag(folder, step)
+    previous = _image_id(client, tag)
+    current, log = "", []
+    try:
+        for chunk in client.api.build(
+            path=str(folder), tag=tag, rm=True, forcerm=True, decode=True, pull=False,
+            labels=labels.for_this_run(**{labels.CACHE: step.folder}),
+        ):
+            if "error" in chunk:
+                raise CheckFailure(
+                    "build", f"the build failed at `{current}`", fix="build-failed",
+                    log=tail("\n".join(log + [chunk["error"]]), 12))
+            text = chunk.get("stream", "")
+            for line in text.splitlines():
+                log.append(line)
+                found = STEP_LINE.match(line.strip())
+                if found:
+                    current = found.group(3)
+                    progress(f"build {found.group(1)}/{found.group(2)}: {current[:70]}")
+    except docker.errors.APIError as error:
+        explanation = str(error.explanation or error)
+        raise CheckFailure("build", f"the engine rejected the Dockerfile: {explanation}",
+                           fix="dockerfile-invalid", log=tail("\n".join(log), 6)) from None
+    image = client.images.get(tag)
+    if previous and previous != image.id:
+        _remove_quietly(client, previous)
+    prune_cache(client)
+    return image
+
+
+def _image_id(client, tag):
+    try:
+        return client.images.get(tag).id
+    except docker.errors.ImageNotFound:
+        return None
+
+
+def _remove_quietly(client, image_id):
+    try:
+        client.images.remove(image_id)
+    except docker.errors.APIError:
+        pass  # still used by a container, or already gone
+
+
+def prune_cache(client, keep=CACHE_KEEP):
+    """Keep the `keep` newest cached learner images; remove older ones and dangling versions."""
+    cached = client.images.list(filters={"label": labels.CACHE})
+    cached.sort(key=lambda image: image.attrs.get("Created", ""), reverse=True)
+    for image in cached[keep:]:
+        _remove_quietly(client, image.id)
+    for image in client.images.list(filters={"label": labels.CACHE, "dangling": True}):
+        _remove_quietly(client, image.id)

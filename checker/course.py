@@ -1,0 +1,77 @@
+"""The course metadata (workshop.toml): steps in order, titles, hints, images."""
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import ROOT
+from .i18n import pick
+
+METADATA = ROOT / "workshop.toml"
+
+
+@dataclass
+class Step:
+    number: int
+    slug: str
+    title: dict
+    docker: bool
+    hints: dict = field(default_factory=dict)
+    fixes: dict = field(default_factory=dict)
+
+    @property
+    def folder(self):
+        return f"{self.number:02d}-{self.slug}"
+
+    @property
+    def check_file(self):
+        return ROOT / "checks" / f"test_{self.number:02d}_{self.slug.replace('-', '_')}.py"
+
+    def title_text(self):
+        return pick(self.title)
+
+    def hint_list(self):
+        return [pick(h) for h in self.hints]
+
+    def fix(self, key):
+        """The hint printed when a check of this step fails with `key` (step's own, else common)."""
+        if key in self.fixes:
+            return pick(self.fixes[key])
+        return pick(load()["fixes"][key])
+
+
+def load(path=METADATA):
+    """Everything in workshop.toml, parsed."""
+    with open(path, "rb") as handle:
+        return tomllib.load(handle)
+
+
+def steps():
+    """All steps, in course order."""
+    data = load()
+    return [
+        Step(
+            number=i,
+            slug=entry["slug"],
+            title=entry["title"],
+            docker=entry.get("docker", True),
+            hints=entry.get("hints", []),
+            fixes=entry.get("fixes", {}),
+        )
+        for i, entry in enumerate(data["step"], start=1)
+    ]
+
+
+def images():
+    """The images the course uses: {role: name}."""
+    return dict(load()["images"])
+
+
+def find(arg):
+    """The step that `arg` names: '2', '02', '02-flask-redis' or 'flask-redis'; None if none."""
+    arg = str(arg).strip().strip("/")
+    arg = Path(arg).name
+    for step in steps():
+        if arg in (str(step.number), f"{step.number:02d}", step.folder, step.slug):
+            return step
+    return None

@@ -1,0 +1,93 @@
+"""Labels on everything the checker creates, and the sweeps that remove it again."""
+
+import os
+import socket
+import uuid
+
+PREFIX = "docker-0-to-1"
+OWNED = f"{PREFIX}.owned"          # on every container, network, volume and image we make
+RUN = f"{PREFIX}.run"              # which checker run made it
+PID = f"{PREFIX}.pid"              # the process of that run, to find runs that were killed
+HOST = f"{PREFIX}.host"            # the machine of that run (a shared engine may serve several)
+CACHE = f"{PREFIX}.cache"          # learner images kept to reuse the layer cache
+STANDIN = f"{PREFIX}.standin"      # base images built here because no registry answered
+
+RUN_ID = os.environ.get("WORKSHOP_RUN_ID") or uuid.uuid4().hex[:12]
+os.environ["WORKSHOP_RUN_ID"] = RUN_ID
+
+
+def for_this_run(**extra):
+    """Labels to put on a resource created by this run."""
+    labels = {OWNED: "true", RUN: RUN_ID, PID: str(os.getpid()), HOST: socket.gethostname()}
+    labels.update(extra)
+    return labels
+
+
+def _pid_alive(pid):
+    """Whether a process with this id still runs on this machine."""
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, ValueError):
+        return True
+    return True
+
+
+def is_orphan(labels):
+    """A resource whose checker run has died (on this machine) and so will never clean it."""
+    if labels.get(RUN) == RUN_ID:
+        return False
+    if labels.get(HOST) != socket.gethostname():
+        return False
+    return not _pid_alive(labels.get(PID, "0"))
+
+
+def _remove_all(client, keep):
+    """Remove owned containers, then networks and volumes, for which keep(labels) is False."""
+    removed = 0
+    for container in client.containers.list(all=True, filters={"label": OWNED}):
+        if not keep(container.labels):
+            container.remove(force=True, v=True)
+            removed += 1
+    for network in client.networks.list(filters={"label": OWNED}):
+        if not keep(network.attrs.get("Labels") or {}):
+            network.remove()
+            removed += 1
+    for volume in client.volumes.list(filters={"label": OWNED}):
+        if not keep(volume.attrs.get("Labels") or {}):
+            volume.remove(force=True)
+            removed += 1
+    for image in client.images.list(filters={"label": OWNED}):
+        labels = image.labels or {}
+        if CACHE not in labels and not keep(labels):
+            client.images.remove(image.id, force=True)
+            removed += 1
+    return removed
+
+
+def sweep_orphans(client):
+    """Remove what killed runs on this machine left behind; returns how many were removed."""
+    return _remove_all(client, keep=lambda labels: not is_orphan(labels))
+
+
+def sweep_this_run(client):
+    """Remove everything this run created (except the image cache)."""
+    return _remove_all(client, keep=lambda labels: labels.get(RUN) != RUN_ID)
+
+
+def sweep_everything(client):
+    """Remove everything any run created, the image cache included (make clean)."""
+    removed = _remove_all(client, keep=lambda labels: False)
+    for image in client.images.list(filters={"label": CACHE}):
+        client.images.remove(image.id, force=True)
+        removed += 1
+    return removed
+
+
+def leftovers(client):
+    """Names of owned containers and networks whose run has ended (leaks; live runs excluded)."""
+    names = [c.name for c in client.containers.list(all=True, filters={"label": OWNED}) if is_orphan(c.labels)]
+    names += [n.name for n in client.networks.list(filters={"label": OWNED})
+              if is_orphan(n.attrs.get("Labels") or {})]
+    return names

@@ -1,0 +1,141 @@
+"""What a learner sees: one line per check (✓/✗), and for a failure its layer, log and hint.
+
+Used as a pytest plugin by the checker's `check` command; pytest's own output is hidden unless
+V=1 is given.
+"""
+
+import sys
+import time
+
+import pytest
+
+from .failures import CheckFailure
+from .messages import msg
+
+_stream = sys.__stdout__
+_progress_shown = False
+
+
+def progress(text):
+    """A live progress line for a long operation (an image build); replaced by the next one."""
+    global _progress_shown
+    if _stream.isatty():
+        _stream.write("\r\033[2K    … " + text[:100])
+        _progress_shown = True
+    else:
+        _stream.write("    … " + text + "\n")
+    _stream.flush()
+
+
+def _clear_progress():
+    global _progress_shown
+    if _progress_shown:
+        _stream.write("\r\033[2K")
+        _progress_shown = False
+
+
+def title_of(item):
+    """A check's one-line title: the first line of its docstring."""
+    doc = (getattr(item, "function", None) and item.function.__doc__) or item.name
+    return doc.strip().splitlines()[0]
+
+
+class Reporter:
+    """pytest plugin printing the learner's view of a step's checks."""
+
+    def __init__(self, step, target_label, fresh_starter=False):
+        self.step = step
+        self.target_label = target_label
+        self.fresh_starter = fresh_starter
+        self.items = []
+        self.results = {}
+        self.started = time.monotonic()
+        self.failures = []
+
+    def say(self, text=""):
+        _clear_progress()
+        _stream.write(text + "\n")
+        _stream.flush()
+
+    # pytest hooks -------------------------------------------------------------------------------
+
+    def pytest_sessionstart(self, session):
+        self.say(msg("check.header", step=self.step.folder, title=self.step.title_text(), target=self.target_label))
+
+    def pytest_collection_finish(self, session):
+        self.items = list(session.items)
+
+    def pytest_runtest_logreport(self, report):
+        if report.when == "call" or (report.failed and report.when == "setup"):
+            if report.nodeid in self.results:
+                return
+            self.results[report.nodeid] = report
+            item = next((i for i in self.items if i.nodeid == report.nodeid), None)
+            title = title_of(item) if item else report.nodeid
+            if report.passed:
+                self.say(f"  ✓ {title}")
+            elif report.skipped:
+                self.say(f"  – {title}")
+            else:
+                self.say(f"  ✗ {title}")
+                self.explain(report)
+                self.failures.append(report)
+
+    def pytest_sessionfinish(self, session, exitstatus):
+        for item in self.items:
+            if item.nodeid not in self.results:
+                self.say(f"  – {title_of(item)}: {msg('check.not_run')}")
+        self.say()
+        total = len(self.items)
+        passed = sum(1 for r in self.results.values() if r.passed)
+        if total == 0:
+            self.say(msg("check.no_tests", step=self.step.folder))
+        elif passed == total:
+            self.say(msg("check.passed_last", n=total) if self.next_step is None
+                     else msg("check.passed", n=total, next=f"make check-step {self.next_step}"))
+        else:
+            self.say(msg("check.failed", passed=passed, n=total, step=self.step.number))
+            if self.fresh_starter:
+                self.say(msg("check.expected_first", readme=f"steps/{self.step.folder}/README.md"))
+        self.summary = {"passed": passed, "total": total, "seconds": round(time.monotonic() - self.started, 2)}
+
+    next_step = None
+
+    # failure details ----------------------------------------------------------------------------
+
+    def explain(self, report):
+        """Layer, message, log and hint of a failed check, without a traceback."""
+        failure = self._failure_of(report)
+        if failure is None:
+            text = report.longreprtext.strip().splitlines()
+            self.say(f"      {msg('label.where')}: {msg('layer.checker')}")
+            self.say("      " + (text[-1] if text else "unknown error"))
+            self.say("      " + msg("check.verbose"))
+            return
+        self.say(f"      {msg('label.where')}: {msg('layer.' + failure.layer)}")
+        for line in failure.message.splitlines():
+            self.say(f"      {line}")
+        if failure.log:
+            self.say(f"      {msg('label.log')}:")
+            for line in failure.log.splitlines():
+                self.say(f"        │ {line}")
+        if failure.fix:
+            self.say(f"      {msg('label.hint')} [{failure.fix}]: {self._fix_text(failure.fix)}")
+
+    def _fix_text(self, key):
+        return self.step.fix(key)
+
+    @staticmethod
+    def _failure_of(report):
+        excinfo = getattr(report, "_excinfo", None)
+        if excinfo is not None and isinstance(excinfo.value, CheckFailure):
+            return excinfo.value
+        return None
+
+    # keep the exception object: pytest only keeps its text on the report
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        report = yield
+        if call.excinfo is not None:
+            report._excinfo = call.excinfo
+        return report

@@ -1,0 +1,38 @@
+"""Step 01: the smallest Flask app answers `Hello, Flask` on GET /."""
+
+import pytest
+
+from checker import apps
+from checker.failures import expect
+
+
+@pytest.fixture(scope="module")
+def module(folder):
+    """The learner's hello.py, imported in isolation."""
+    return apps.import_module(folder)
+
+
+def test_app_is_defined(module):
+    """hello.py imports and defines `app = Flask(__name__)`"""
+    apps.flask_app(module)
+
+
+def test_root_answers_hello(module):
+    """GET / answers 200 with the text `Hello, Flask` (in-process test client)"""
+    response = apps.flask_app(module).test_client().get("/")
+    # a route that is missing makes Flask itself answer 404
+    expect(response.status_code == 200, "code", f"GET / answered {response.status_code}, expected 200",
+           fix="root-route")
+    text = response.get_data(as_text=True)
+    # the chapter's exact text, no HTML around it
+    expect(text.strip() == "Hello, Flask", "code", f"GET / answered {text[:80]!r}, expected 'Hello, Flask'",
+           fix="root-text")
+
+
+def test_served_by_flask_run(folder):
+    """`flask --app hello run` serves GET / over real HTTP"""
+    with apps.LocalServer(folder) as server:
+        response = server.get("/")
+    # the same answer through a real server process and socket as through the test client
+    expect(response.status_code == 200 and response.text.strip() == "Hello, Flask", "code",
+           f"{server.url}/ answered {response.status_code} {response.text[:80]!r}", fix="root-text")

@@ -1,0 +1,115 @@
+"""Step 02: /set and /get keep values in a real Redis, with clear status codes."""
+
+import pytest
+import redis
+
+from checker import apps
+from checker.failures import CheckFailure, expect
+
+KEY, VALUE = "imooc", "imooc.com"
+
+
+@pytest.fixture(scope="module")
+def module(folder):
+    """The learner's hello.py, imported with no REDIS_* variables set."""
+    return apps.import_module(folder, env={}, unset=("REDIS_HOST", "REDIS_PORT"))
+
+
+@pytest.fixture(scope="module")
+def server(folder, redis_container):
+    """The learner's app served by `flask run`, pointed at the shared Redis."""
+    env = {"REDIS_HOST": redis_container.get_container_host_ip(),
+           "REDIS_PORT": str(redis_container.get_exposed_port(6379))}
+    with apps.LocalServer(folder, env=env) as running:
+        yield running
+
+
+def answered(server, response, status, fix):
+    """Fail unless `response` has `status`; a 500 brings the app's traceback along."""
+    if response.status_code != status:
+        log = server.output() if response.status_code >= 500 else ""
+        raise CheckFailure("code", f"GET {response.request.path_url} answered {response.status_code} "
+                           f"{response.text[:100]!r}, expected {status}", fix=fix, log=log[-1500:])
+
+
+def test_app_is_defined(module):
+    """hello.py imports and defines `app = Flask(__name__)`"""
+    apps.flask_app(module)
+
+
+def test_connection_defaults(module):
+    """the Redis connection defaults to localhost:6379, db 0"""
+    clients = [v for v in vars(module).values() if isinstance(v, redis.Redis)]
+    # a module-level client is how the chapter connects; read where it points
+    expect(clients, "code", "hello.py has no module-level redis.Redis(...) client", fix="redis-client")
+    kwargs = clients[0].connection_pool.connection_kwargs
+    where = (kwargs.get("host"), int(kwargs.get("port", 0)), int(kwargs.get("db", 0)))
+    expect(where == ("localhost", 6379, 0), "code",
+           f"with no REDIS_HOST/REDIS_PORT set the client points at {where}, expected ('localhost', 6379, 0)",
+           fix="redis-env")
+
+
+def test_set_stores_in_redis(server, redis_db):
+    """/set answers `OK. We have set K to be V` and the value is in Redis"""
+    response = server.get("/set", key=KEY, value=VALUE)
+    answered(server, response, 200, "set-route")
+    # the chapter's exact confirmation text
+    expect(response.text.strip() == f"OK. We have set {KEY} to be {VALUE}", "code",
+           f"/set answered {response.text[:100]!r}", fix="set-text")
+    # the value must be in Redis itself, not only in the app's memory
+    stored = redis_db.get(KEY)
+    expect(stored == VALUE.encode(), "redis", f"Redis holds {stored!r} under {KEY!r}, expected {VALUE!r}",
+           fix="set-not-in-redis")
+
+
+def test_get_reads_from_redis(server, redis_db):
+    """/get answers the value that is in Redis, as plain UTF-8 text"""
+    redis_db.set("written-by-the-check", "straight into Redis")
+    response = server.get("/get", key="written-by-the-check")
+    answered(server, response, 200, "get-not-from-redis")
+    # a value written to Redis by someone else is visible: the app reads Redis, not a dict
+    expect(response.text == "straight into Redis", "code", f"/get answered {response.text[:100]!r}",
+           fix="get-bytes" if response.text.startswith("b'") else "get-not-from-redis")
+
+
+def test_unicode_round_trip(server, redis_db):
+    """Unicode keys and values go through /set, Redis and /get unchanged"""
+    key, value = "键-ключ-🔑", "值 ✓ ünïcödé"
+    answered(server, server.get("/set", key=key, value=value), 200, "set-route")
+    # Redis stores the UTF-8 bytes of what was sent
+    expect(redis_db.get(key) == value.encode(), "redis", f"Redis holds {redis_db.get(key)!r}", fix="unicode")
+    response = server.get("/get", key=key)
+    answered(server, response, 200, "unicode")
+    # and /get gives the same text back
+    expect(response.text == value, "code", f"/get answered {response.text!r}, expected {value!r}", fix="unicode")
+
+
+def test_missing_parameters_are_400(server, redis_db):
+    """missing key or value answers 400 with a message, and writes nothing"""
+    for path, params in (("/set", {"key": "only-key"}), ("/set", {"value": "only-value"}), ("/get", {})):
+        response = server.get(path, **params)
+        answered(server, response, 400, "missing-params")
+        # a short message says what is missing
+        expect(response.text.strip(), "code", f"{path} answered 400 with an empty body", fix="missing-params")
+    # nothing was written for the half-given request
+    expect(redis_db.dbsize() == 0, "redis", f"Redis has {redis_db.keys()} after requests that lacked a parameter",
+           fix="missing-params")
+
+
+def test_unknown_key_is_404(server, redis_db):
+    """/get of a key that does not exist answers 404 with a message (not the chapter's 500)"""
+    response = server.get("/get", key="never-set")
+    answered(server, response, 404, "unknown-key")
+    expect(response.text.strip(), "code", "/get answered 404 with an empty body", fix="unknown-key")
+
+
+def test_redis_down_is_503(folder):
+    """with Redis unreachable, /set and /get answer 503 with a message, never a traceback"""
+    closed = str(apps.free_port())
+    with apps.LocalServer(folder, env={"REDIS_HOST": "127.0.0.1", "REDIS_PORT": closed}) as down:
+        for path, params in (("/set", {"key": "k", "value": "v"}), ("/get", {"key": "k"})):
+            response = down.get(path, **params)
+            answered(down, response, 503, "redis-down")
+            # the body is a message for people, not a debugger page
+            expect(response.text.strip() and "Traceback" not in response.text, "code",
+                   f"{path} answered 503 with {response.text[:100]!r}", fix="redis-down")

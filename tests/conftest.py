@@ -1,0 +1,32 @@
+"""Fixtures for the workshop's own tests."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from checker import ROOT
+
+
+def run_checker(*args, env=None, timeout=600):
+    """Run `python -m checker ARGS` as a learner would; returns the CompletedProcess."""
+    return subprocess.run(
+        [sys.executable, "-m", "checker", *args], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "WORKSHOP_LANG": "en", **(env or {})}, timeout=timeout,
+    )
+
+
+@pytest.fixture
+def checker():
+    """A function that runs the checker CLI in a subprocess."""
+    return run_checker
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_leftovers():
+    """After the whole run, no labelled container or network may remain."""
+    yield
+    result = run_checker("leftovers")
+    # every check removes what it made, on pass and on fail
+    assert result.returncode == 0, f"labelled resources left behind:\n{result.stdout}"

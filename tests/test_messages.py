@@ -1,0 +1,47 @@
+"""Every message and hint exists in English and Chinese."""
+
+from checker import course
+from checker.messages import MESSAGES
+
+
+def test_checker_messages_are_translated():
+    """Each checker message has a non-empty en and zh text."""
+    for key, texts in MESSAGES.items():
+        assert texts.get("en") and texts.get("zh"), key
+
+
+def test_hints_and_fixes_are_translated():
+    """Each step title, hint and fix has en and zh."""
+    data = course.load()
+    for key, texts in data["fixes"].items():
+        assert texts.get("en") and texts.get("zh"), key
+    for step in course.steps():
+        assert step.title.get("en") and step.title.get("zh"), step.folder
+        assert step.hints, step.folder
+        for hint in step.hints:
+            assert hint.get("en") and hint.get("zh"), step.folder
+        for key, texts in step.fixes.items():
+            assert texts.get("en") and texts.get("zh"), f"{step.folder}: {key}"
+
+
+def test_fix_keys_used_by_checks_exist():
+    """Every fix= named in a check module has a text (step's own or common)."""
+    import re
+
+    for step in course.steps():
+        used = set(re.findall(r'\bfix="([a-z0-9-]+)"', step.check_file.read_text()))
+        for key in used:
+            # a missing text would print a KeyError instead of a hint
+            assert step.fix(key), f"{step.folder}: {key}"
+
+
+def test_common_fix_keys_exist():
+    """Every fix= raised by the checker's own modules has a common text."""
+    import re
+
+    from checker import ROOT
+
+    common = course.load()["fixes"]
+    for module in (ROOT / "checker").glob("*.py"):
+        for key in re.findall(r'\bfix="([a-z0-9-]+)"', module.read_text()):
+            assert key in common, f"{module.name}: {key}"

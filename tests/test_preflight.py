@@ -1,0 +1,31 @@
+"""With no engine, a check prints one paragraph on how to start one, and nothing else."""
+
+import pytest
+
+
+@pytest.mark.parametrize("docker_host", ["tcp://127.0.0.1:9", "unix:///nonexistent/docker.sock"])
+def test_unreachable_engine(checker, docker_host):
+    """An engine that does not answer gives the preflight message and exit code 2."""
+    result = checker("check", "2", "--target", "solutions", env={"DOCKER_HOST": docker_host})
+    assert result.returncode == 2
+    # the message says what is wrong and how to fix it on each platform
+    assert "Docker is not reachable" in result.stderr
+    for platform in ("Linux", "macOS / Windows", "Podman"):
+        assert platform in result.stderr
+    # and nothing else: no check lines, no traceback
+    assert result.stdout == "" and "Traceback" not in result.stderr
+
+
+def test_step_without_docker_needs_no_engine(checker):
+    """Step 01 runs no container, so it works with the engine down."""
+    result = checker("check", "1", "--target", "solutions", env={"DOCKER_HOST": "tcp://127.0.0.1:9"})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_unknown_step_and_target(checker, tmp_path):
+    """Bad input gets a one-line message and a non-zero exit."""
+    unknown = checker("check", "42")
+    assert unknown.returncode != 0 and "There is no step '42'" in unknown.stderr
+    missing = checker("check", "1", "--target", str(tmp_path / "nope"))
+    assert missing.returncode != 0 and "does not exist" in missing.stderr
+    assert "Traceback" not in unknown.stderr + missing.stderr
