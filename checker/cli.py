@@ -72,8 +72,8 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False):
     fresh = any("TODO" in p.read_text(errors="ignore") for p in folder.rglob("*") if p.is_file()
                 and not p.name.startswith("README"))
     reporter = Reporter(step, _label(folder), fresh_starter=fresh)
-    steps = course.steps()
-    reporter.next_step = steps[step.number].number if step.number < len(steps) else None
+    later = [s.number for s in course.steps() if s.number > step.number]
+    reporter.next_step = later[0] if later else None
     os.environ["WORKSHOP_TARGET"] = str(target)
     args = [str(step.check_file), "-x", "-p", "no:cacheprovider", "--rootdir", str(ROOT),
             "-c", str(ROOT / "pytest.ini")]

@@ -49,17 +49,18 @@ def load(path=METADATA):
 def steps():
     """All steps, in course order."""
     data = load()
-    return [
+    found = [
         Step(
-            number=i,
-            slug=entry["slug"],
+            number=int(entry["folder"][:2]),
+            slug=entry["folder"][3:],
             title=entry["title"],
             docker=entry.get("docker", True),
             hints=entry.get("hints", []),
             fixes=entry.get("fixes", {}),
         )
-        for i, entry in enumerate(data["step"], start=1)
+        for entry in data["step"]
     ]
+    return sorted(found, key=lambda step: step.number)
 
 
 def images():
