@@ -77,7 +77,8 @@ def _debootstrap(target):
     if os.geteuid() != 0 or not shutil.which("apt-get"):
         raise RuntimeError(msg("images.no_debootstrap"))
     if not shutil.which("debootstrap"):
-        subprocess.run(["apt-get", "install", "-y", "-q", "debootstrap"], check=True)
+        subprocess.run(["apt-get", "update", "-q"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(["apt-get", "install", "-y", "-q", "debootstrap"], check=True, stdout=subprocess.DEVNULL)
     process = subprocess.Popen(
         ["debootstrap", "--variant=minbase", "trixie", str(target), "http://deb.debian.org/debian"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

@@ -60,7 +60,7 @@ def _remove_all(client, keep):
             removed += 1
     for image in client.images.list(filters={"label": OWNED}):
         labels = image.labels or {}
-        if CACHE not in labels and not keep(labels):
+        if CACHE not in labels and STANDIN not in labels and not keep(labels):
             client.images.remove(image.id, force=True)
             removed += 1
     return removed
@@ -77,7 +77,7 @@ def sweep_this_run(client):
 
 
 def sweep_everything(client):
-    """Remove everything any run created, the image cache included (make clean)."""
+    """Remove everything any run created, the image cache included (make clean); stand-ins stay."""
     removed = _remove_all(client, keep=lambda labels: False)
     for image in client.images.list(filters={"label": CACHE}):
         client.images.remove(image.id, force=True)
