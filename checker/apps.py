@@ -50,6 +50,8 @@ def import_module(folder, name="hello", env=None, unset=()):
     os.environ.update(env or {})
     for variable in unset:
         os.environ.pop(variable, None)
+    # importing must not leave __pycache__ behind in the learner's folder
+    saved_flag, sys.dont_write_bytecode = sys.dont_write_bytecode, True
     try:
         with _isolated(folder):
             spec = importlib.util.spec_from_file_location(unique, path)
@@ -62,6 +64,7 @@ def import_module(folder, name="hello", env=None, unset=()):
             "code", f"importing {path.name} raised an error", fix="import-error", log=tail("\n".join(mine), 8)
         ) from None
     finally:
+        sys.dont_write_bytecode = saved_flag
         os.environ.clear()
         os.environ.update(saved_env)
     return module
@@ -84,7 +87,8 @@ class LocalServer:
         self.folder = Path(folder)
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+        # no __pycache__ in the learner's folder from serving it either
+        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
         self.env.pop("FLASK_DEBUG", None)
         self.process = None
         self.log = None
@@ -100,9 +104,11 @@ class LocalServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                output = self.output()
+                self.stop()  # closes the log file too
                 raise CheckFailure(
                     "code", f"`flask --app hello run` exited with code {self.process.returncode}",
-                    fix="server-exited", log=tail(self.output(), 12),
+                    fix="server-exited", log=tail(output, 12),
                 )
             try:
                 requests.get(self.url + "/", timeout=1)

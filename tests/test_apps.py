@@ -39,3 +39,24 @@ def test_server_that_exits_fails_fast(tmp_path):
     with pytest.raises(CheckFailure) as caught:
         apps.LocalServer(tmp_path).start(timeout=10)
     assert "boom at import" in caught.value.log
+
+
+def test_import_leaves_no_bytecode(tmp_path, monkeypatch):
+    """Importing a learner's hello.py writes no __pycache__ into their folder."""
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    (tmp_path / "hello.py").write_text("from flask import Flask\napp = Flask(__name__)\n")
+    apps.import_module(tmp_path)
+    # the folder holds only what the learner wrote
+    assert [p.name for p in tmp_path.iterdir()] == ["hello.py"]
+    # and the interpreter's own setting is back as it was
+    assert sys.dont_write_bytecode is False
+
+
+def test_server_leaves_no_bytecode(tmp_path, monkeypatch):
+    """Serving a learner's app with `flask run` writes no __pycache__ either."""
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
+    (tmp_path / "hello.py").write_text("from flask import Flask\napp = Flask(__name__)\n")
+    with apps.LocalServer(tmp_path):
+        pass
+    # the server process imported hello.py without caching it
+    assert [p.name for p in tmp_path.iterdir()] == ["hello.py"]
