@@ -57,11 +57,12 @@ def import_module(folder, name="hello", env=None, unset=()):
             spec = importlib.util.spec_from_file_location(unique, path)
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)
-    except Exception:
-        lines = traceback.format_exc().splitlines()
-        mine = [line for line in lines if str(folder) in line or not line.startswith("  File")]
+    except Exception as error:
+        # only the learner's own frames and the error itself: no checker internals, no "Traceback" header
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(str(folder))]
+        mine = traceback.format_list(frames) + traceback.format_exception_only(error)
         raise CheckFailure(
-            "code", f"importing {path.name} raised an error", fix="import-error", log=tail("\n".join(mine), 8)
+            "code", f"importing {path.name} raised an error", fix="import-error", log=tail("".join(mine), 8)
         ) from None
     finally:
         sys.dont_write_bytecode = saved_flag
