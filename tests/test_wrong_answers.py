@@ -1,0 +1,122 @@
+"""The catalog of wrong answers: each one is rejected by its step's check, with the intended hint.
+
+A case is a folder tests/wrong_answers/<step folder>/<case name>/ holding files that overlay a copy
+of solutions/<step folder>/ (a file of the same name replaces the solution's, a new one is added),
+and expect.toml:
+
+    fix = "root-text"          # the hint key the FIRST failing check must name
+    why = "one line: what the learner got wrong"
+    delete = ["hello.py"]      # optional: solution files the learner does not have
+"""
+
+import re
+import shutil
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from checker import ROOT, course
+
+CATALOG = Path(__file__).parent / "wrong_answers"
+MINIMUM = 5  # wrong answers per step
+HINT = re.compile(r"hint \[([a-z0-9-]+)\]")
+
+
+def cases():
+    """Every case folder in the catalog, sorted, as pytest params named <step folder>/<case>."""
+    found = sorted(path.parent for path in CATALOG.glob("*/*/expect.toml"))
+    return [pytest.param(path, id=f"{path.parent.name}/{path.name}") for path in found]
+
+
+def known_fixes(step):
+    """The hint keys a check of `step` can name: the step's own and the shared ones."""
+    return set(step.fixes) | set(course.load()["fixes"])
+
+
+def outside_quoted_logs(output):
+    """The checker's output without the `│ ` lines that quote the app's or container's own log."""
+    return "\n".join(line for line in output.splitlines() if not line.lstrip().startswith("│"))
+
+
+@pytest.fixture
+def case(request):
+    """The case folder being checked."""
+    return request.param
+
+
+@pytest.fixture
+def expected(case):
+    """The case's expect.toml, parsed."""
+    with open(case / "expect.toml", "rb") as handle:
+        return tomllib.load(handle)
+
+
+@pytest.fixture
+def step(case):
+    """The step the case belongs to, from the name of its parent folder."""
+    found = course.find(case.parent.name)
+    assert found is not None and found.folder == case.parent.name, f"{case.parent.name} is not a step folder"
+    return found
+
+
+@pytest.fixture
+def target(tmp_path, case, expected, step):
+    """A folder laid out like steps/: the solution with the case's files laid over it."""
+    folder = tmp_path / step.folder
+    shutil.copytree(ROOT / "solutions" / step.folder, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for source in case.rglob("*"):
+        if source.is_file() and source.name != "expect.toml":
+            destination = folder / source.relative_to(case)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, destination)
+    for name in expected.get("delete", []):
+        path = folder / name
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+    return tmp_path
+
+
+@pytest.mark.parametrize("case", cases(), indirect=True)
+def test_case_is_well_formed(case, expected, step):
+    """expect.toml names a hint the step knows and says why the answer is wrong."""
+    # only the documented keys, so a typo like `fixes =` does not go unnoticed
+    assert set(expected) <= {"fix", "why", "delete"}, sorted(expected)
+    # the hint key exists, else the assertion on the checker's output could never hold
+    assert expected.get("fix") in known_fixes(step), expected.get("fix")
+    # one line for the reader of the catalog
+    assert expected.get("why", "").strip() and "\n" not in expected["why"].strip()
+    # a case that changes nothing would test the solution again
+    assert any(p.name != "expect.toml" for p in case.iterdir()) or expected.get("delete")
+
+
+@pytest.mark.parametrize("case", cases(), indirect=True)
+def test_wrong_answer_is_rejected(checker, case, expected, step, target):
+    """The step's check fails on the case, and its first failure names the intended hint."""
+    result = checker("check", str(step.number), "--target", str(target))
+    output = result.stdout + result.stderr
+    # a plain failure (1), not a pass (0) nor a setup problem (2)
+    assert result.returncode == 1, output
+    # the first hint printed belongs to the first failing check (checks stop at the first ✗)
+    hints = HINT.findall(result.stdout)
+    assert hints and hints[0] == expected["fix"], f"expected hint [{expected['fix']}], got {hints}\n{output}"
+    # no traceback of the checker itself; a quoted app log may show the app's own
+    assert "Traceback" not in outside_quoted_logs(output), output
+
+
+def test_each_step_has_enough_cases():
+    """Every step in workshop.toml has at least five wrong answers in the catalog."""
+    counts = {step.folder: len(list((CATALOG / step.folder).glob("*/expect.toml"))) for step in course.steps()}
+    short = {folder: count for folder, count in counts.items() if count < MINIMUM}
+    # a step without its catalog has never been tried against plausible mistakes
+    assert not short, f"steps with fewer than {MINIMUM} wrong answers: {short}"
+
+
+def test_catalog_folders_are_steps():
+    """Every folder in the catalog is a step folder of workshop.toml, and holds only cases."""
+    folders = {step.folder for step in course.steps()}
+    for path in CATALOG.iterdir():
+        # a misspelt step folder would silently hold cases that never run
+        assert path.is_dir() and path.name in folders, path.name
+        for case in path.iterdir():
+            # a case without expect.toml would silently never run
+            assert (case / "expect.toml").is_file(), f"{path.name}/{case.name} has no expect.toml"

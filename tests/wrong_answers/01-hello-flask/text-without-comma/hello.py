@@ -1,0 +1,10 @@
+"""Step 01: the smallest Flask app."""
+
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.route("/")
+def hello():
+    return "Hello Flask"
