@@ -56,3 +56,22 @@ test: venv ## the workshop's own tests: checker units, every solution passes, ev
 
 clean: venv ## remove every container, network, volume and cached image the checks made
 	@$(PY) -m checker sweep --all
+
+# --- learner and instructor commands ---------------------------------------------------------
+
+.PHONY: progress hint watch reset-step doctor
+
+progress: venv ## every step's state (not started / failing / passed) and the next step to do
+	@$(PY) -m checker progress --target "$(TARGET)"
+
+hint: venv ## one more hint for a step each time: make hint 2
+	@$(PY) -m checker hint $(STEP)
+
+watch: venv ## check a step again on every save: make watch 2 (WATCH_POLL=1 to poll)
+	@$(PY) -m checker watch $(STEP) --target "$(TARGET)"
+
+reset-step: venv ## restore a step's starter, keeping a backup of your files: make reset-step 2 (YES=1)
+	@$(PY) -m checker reset-step $(STEP) --target "$(TARGET)"
+
+doctor: venv ## check Python, packages, container engine, images, disk space and ports, with fixes
+	@$(PY) -m checker doctor

@@ -41,6 +41,7 @@ def engine_or_exit():
         return connect()
     except EngineUnreachable as error:
         print(error, file=sys.stderr)
+        print(msg("doctor.more"), file=sys.stderr)
         sys.exit(2)
 
 
@@ -59,6 +60,9 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False):
         print(msg("target.step_missing", path=target, expected=step.folder), file=sys.stderr)
         return 2, None
     client = None
+    from .doctor import brief
+
+    brief()  # what is wrong with Python, packages or disk; the engine and images are checked below
     if step.docker:
         client = engine_or_exit()
         swept = labels.sweep_orphans(client)
@@ -68,6 +72,7 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False):
 
         for name in missing(client):
             print(msg("images.missing", name=name), file=sys.stderr)
+            print(msg("doctor.more"), file=sys.stderr)
             return 2, None
     fresh = any("TODO" in p.read_text(errors="ignore") for p in folder.rglob("*") if p.is_file()
                 and not p.name.startswith("README"))
@@ -161,6 +166,10 @@ def parser():
     sweep.set_defaults(func=cmd_sweep)
     sub.add_parser("leftovers", help="list labelled containers/networks; exit 1 if any").set_defaults(
         func=cmd_leftovers)
+    from . import doctor, hints, progress, reset, watch
+
+    for module in (progress, hints, watch, reset, doctor):  # learner and instructor commands
+        module.add_parser(sub)
     return top
 
 

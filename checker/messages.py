@@ -1,5 +1,6 @@
 """Every sentence the checker itself prints, in English and Chinese."""
 
+from .command_messages import COMMAND_MESSAGES
 from .i18n import pick
 
 MESSAGES = {
@@ -103,6 +104,8 @@ MESSAGES = {
         "zh": "缺少镜像 {name}。请先运行 `make images`。",
     },
 }
+
+MESSAGES.update(COMMAND_MESSAGES)  # progress, hint, watch, reset-step, doctor, demo, grade
 
 
 def msg(key, **values):

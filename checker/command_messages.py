@@ -1,0 +1,172 @@
+"""Sentences of the learner and instructor commands (progress, hint, watch, reset-step, doctor,
+demo, grade), in English and Chinese. messages.py merges them into MESSAGES."""
+
+COMMAND_MESSAGES = {
+    # make progress
+    "progress.header": {"en": "Progress in {target}", "zh": "{target} 的进度"},
+    "progress.not_started": {"en": "not started", "zh": "尚未开始"},
+    "progress.failing": {
+        "en": "failing: {passed} of {total} checks passed ({when})",
+        "zh": "未通过：{total} 项检查中通过了 {passed} 项（{when}）",
+    },
+    "progress.passed": {"en": "passed ({when})", "zh": "已通过（{when}）"},
+    "progress.next": {"en": "Next: step {step}, {title}. Run `make check-step {number}`.",
+                      "zh": "下一步：步骤 {step}，{title}。运行 `make check-step {number}`。"},
+    "progress.done": {"en": "Every step passed: well done!", "zh": "所有步骤都已通过：干得漂亮！"},
+    # make hint N
+    "hint.header": {"en": "Hints for step {step}: {title}", "zh": "步骤 {step} 的提示：{title}"},
+    "hint.item": {"en": "  {i}/{n}  {text}", "zh": "  {i}/{n}  {text}"},
+    "hint.more": {
+        "en": "{left} more hint(s): run `make hint {number}` again for the next one.",
+        "zh": "还有 {left} 条提示：再次运行 `make hint {number}` 查看下一条。",
+    },
+    "hint.all_shown": {
+        "en": "All {n} hints are shown. The check's own hint ([key] after a ✗) names the exact fix.",
+        "zh": "全部 {n} 条提示都已显示。检查失败时 ✗ 后面的提示（[key]）会指出具体的改法。",
+    },
+    "hint.none": {"en": "Step {step} has no hints.", "zh": "步骤 {step} 没有提示。"},
+    # make watch N
+    "watch.start": {
+        "en": "Watching {folder} ({how}). Save a file to check again; Ctrl-C stops.",
+        "zh": "正在监视 {folder}（{how}）。保存文件即重新检查；按 Ctrl-C 停止。",
+    },
+    "watch.native": {"en": "file events", "zh": "文件事件"},
+    "watch.polling": {"en": "polling every {seconds:g} s", "zh": "每 {seconds:g} 秒轮询一次"},
+    "watch.changed": {"en": "── {time}  {name} changed: checking again ──",
+                      "zh": "── {time}  {name} 已修改：重新检查 ──"},
+    "watch.waiting": {"en": "Waiting for changes in {folder}…", "zh": "等待 {folder} 中的修改……"},
+    "watch.stopped": {"en": "Stopped watching.", "zh": "已停止监视。"},
+    "watch.bad_poll": {
+        "en": "WATCH_POLL must be 1 (always poll), 0 (never) or empty (decide by the file system); got '{value}'.",
+        "zh": "WATCH_POLL 只能是 1（总是轮询）、0（从不轮询）或留空（按文件系统自动判断），现在是 '{value}'。",
+    },
+    # make reset-step N
+    "reset.question": {
+        "en": "Replace every file in {folder} with the starter from commit {commit} ({date}, \"{subject}\")?\n"
+              "Your current files are copied to {backups} first. [y/N] ",
+        "zh": "要用提交 {commit}（{date}，\"{subject}\"）中的起始代码替换 {folder} 中的所有文件吗？\n"
+              "你当前的文件会先复制到 {backups}。[y/N] ",
+    },
+    "reset.cancelled": {
+        "en": "Nothing changed. (Answer y, or run with YES=1 to skip the question.)",
+        "zh": "没有做任何修改。（回答 y，或加上 YES=1 跳过确认。）",
+    },
+    "reset.backup": {"en": "Your previous files are in {path}", "zh": "你之前的文件保存在 {path}"},
+    "reset.done": {"en": "✓ {folder} holds the starter again.", "zh": "✓ {folder} 已恢复为起始代码。"},
+    "reset.no_git": {
+        "en": "Cannot find the starter of {folder}: {reason}. The starters come from this repository's git history; "
+              "clone the workshop with git (not as a zip) to use reset-step.",
+        "zh": "找不到 {folder} 的起始代码：{reason}。起始代码来自本仓库的 git 历史；"
+              "请用 git 克隆工作坊（不要下载 zip），才能使用 reset-step。",
+    },
+    "reset.solutions": {
+        "en": "{path} holds the reference solutions; reset-step only restores your own copy (TARGET=steps).",
+        "zh": "{path} 是参考答案；reset-step 只恢复你自己的副本（TARGET=steps）。",
+    },
+    # make doctor
+    "doctor.python_ok": {"en": "Python {version}", "zh": "Python {version}"},
+    "doctor.python_old": {
+        "en": "Python {version} is too old: install Python 3.11 or newer, then `make setup PYTHON=python3.11`",
+        "zh": "Python {version} 版本太旧：请安装 Python 3.11 或更新版本，然后运行 `make setup PYTHON=python3.11`",
+    },
+    "doctor.venv_ok": {"en": "virtual environment {path}", "zh": "虚拟环境 {path}"},
+    "doctor.venv_missing": {
+        "en": "not running from the workshop's virtual environment ({path}): run `make setup`, then use the make commands",
+        "zh": "没有在工作坊的虚拟环境（{path}）中运行：请运行 `make setup`，然后使用 make 命令",
+    },
+    "doctor.packages_ok": {"en": "{n} pinned Python packages installed", "zh": "已安装 {n} 个固定版本的 Python 包"},
+    "doctor.packages_missing": {
+        "en": "Python packages missing: {names}: run `make setup`",
+        "zh": "缺少 Python 包：{names}：请运行 `make setup`",
+    },
+    "doctor.packages_drift": {
+        "en": "Python packages at other versions than requirements-dev.txt pins: {names}: run `touch requirements-dev.txt && make setup`",
+        "zh": "这些 Python 包的版本与 requirements-dev.txt 不一致：{names}：运行 `touch requirements-dev.txt && make setup`",
+    },
+    "doctor.engine_ok": {"en": "container engine: {kind} {version}", "zh": "容器引擎：{kind} {version}"},
+    "doctor.engine_down": {
+        "en": "no container engine answers at {where} ({reason}): start Docker (`sudo systemctl start docker` or Docker Desktop) "
+              "or Podman (`podman system service --time=0`), then `docker info`",
+        "zh": "{where} 上没有容器引擎响应（{reason}）：启动 Docker（`sudo systemctl start docker` 或 Docker Desktop）"
+              "或 Podman（`podman system service --time=0`），再运行 `docker info` 确认",
+    },
+    "doctor.images_ok": {"en": "course images present: {names}", "zh": "课程镜像已就绪：{names}"},
+    "doctor.images_pullable": {
+        "en": "{names} missing, but a registry answers: `make images` pulls them",
+        "zh": "缺少 {names}，但镜像仓库可以访问：运行 `make images` 拉取",
+    },
+    "doctor.images_offline": {
+        "en": "{names} missing and no registry answers: `make images` builds stand-ins offline (needs root on Debian/Ubuntu)",
+        "zh": "缺少 {names}，且无法访问镜像仓库：运行 `make images` 离线构建替代镜像（需要在 Debian/Ubuntu 上以 root 运行）",
+    },
+    "doctor.images_unknown": {
+        "en": "course images not checked: the container engine does not answer (see above)",
+        "zh": "未检查课程镜像：容器引擎没有响应（见上）",
+    },
+    "doctor.disk_ok": {"en": "{free:.0f} GB free in {path}", "zh": "{path} 还有 {free:.0f} GB 可用空间"},
+    "doctor.disk_low": {
+        "en": "only {free:.1f} GB free in {path}: image builds need a few GB; free some space (`make clean`, `docker system prune`)",
+        "zh": "{path} 只剩 {free:.1f} GB 可用空间：构建镜像需要几 GB；请释放空间（`make clean`、`docker system prune`）",
+    },
+    "doctor.port_free": {"en": "port {port} is free", "zh": "端口 {port} 空闲"},
+    "doctor.port_busy": {
+        "en": "port {port} is in use by another program{who}: fine for checks (they use random ports); "
+              "for `make demo` use DEMO_PORT={other}, and `docker run -p {other}:{port}` in your own experiments",
+        "zh": "端口 {port} 被其他程序占用{who}：检查不受影响（检查使用随机端口）；"
+              "`make demo` 请用 DEMO_PORT={other}，自己实验时用 `docker run -p {other}:{port}`",
+    },
+    "doctor.port_who": {"en": " ({who})", "zh": "（{who}）"},
+    "doctor.summary_ok": {"en": "Everything needed is in place.", "zh": "所需的一切都已就绪。"},
+    "doctor.summary_bad": {
+        "en": "{failed} problem(s) and {warned} warning(s): fix the ✗ lines first.",
+        "zh": "{failed} 个问题，{warned} 个警告：请先修复 ✗ 的行。",
+    },
+    "doctor.summary_warn": {"en": "{warned} warning(s); the checks can run.", "zh": "{warned} 个警告；检查可以运行。"},
+    "doctor.more": {"en": "Run `make doctor` to check your whole setup.", "zh": "运行 `make doctor` 检查整个环境。"},
+    # make demo
+    "demo.no_solution": {
+        "en": "No step's solution has a Dockerfile yet, so there is nothing to run in containers.",
+        "zh": "还没有哪个步骤的参考答案带有 Dockerfile，所以没有可以在容器里运行的应用。",
+    },
+    "demo.bad_port": {"en": "DEMO_PORT must be a port number (1-65535); got '{value}'.",
+                      "zh": "DEMO_PORT 必须是端口号（1-65535），现在是 '{value}'。"},
+    "demo.port_busy": {
+        "en": "Port {port} is already in use on this machine (another program, or a demo still running). "
+              "Pick another: make demo DEMO_PORT={other}",
+        "zh": "本机的 {port} 端口已被占用（其他程序，或仍在运行的演示）。换一个端口：make demo DEMO_PORT={other}",
+    },
+    "demo.building": {"en": "… building the finished app from {folder}", "zh": "… 正在用 {folder} 构建完成版应用"},
+    "demo.redis": {"en": "… starting Redis ({image}{extra})", "zh": "… 正在启动 Redis（{image}{extra}）"},
+    "demo.redis_volume": {"en": ", data in volume {volume}", "zh": "，数据保存在卷 {volume}"},
+    "demo.web": {"en": "… starting the web app on http://localhost:{port}", "zh": "… 正在启动 Web 应用：http://localhost:{port}"},
+    "demo.failed": {"en": "✗ the demo could not start ({layer}): {message}", "zh": "✗ 演示无法启动（{layer}）：{message}"},
+    "demo.unexpected": {"en": "⚠ expected: {expected}", "zh": "⚠ 预期输出：{expected}"},
+    "demo.running": {
+        "en": "The finished app runs at http://localhost:{port}: try it in a browser or with curl.\n"
+              "Press Ctrl-C to stop it and remove its containers.",
+        "zh": "完成版应用运行在 http://localhost:{port}：可以用浏览器或 curl 试试。\n按 Ctrl-C 停止并删除它的容器。",
+    },
+    "demo.stopping": {"en": "Stopping: removing the demo's containers, network and volume…",
+                      "zh": "正在停止：删除演示的容器、网络和卷……"},
+    "demo.removed": {"en": "✓ removed {n} container(s)/network(s)/volume(s)", "zh": "✓ 已删除 {n} 个容器/网络/卷"},
+    # make grade DIR=...
+    "grade.no_dir": {
+        "en": "Say which folder to grade, laid out like steps/: make grade DIR=path/to/learner/steps",
+        "zh": "请指定要评分的目录（结构与 steps/ 相同）：make grade DIR=学员目录/steps",
+    },
+    "grade.no_steps": {
+        "en": "{path} has none of the step folders ({expected}): point DIR at the folder that holds them.",
+        "zh": "{path} 中没有任何步骤目录（{expected}）：请把 DIR 指向包含它们的目录。",
+    },
+    "grade.step": {"en": "[{i}/{n}] grading {folder}", "zh": "[{i}/{n}] 正在评分 {folder}"},
+    "grade.header": {"en": "Score of {path}", "zh": "{path} 的评分"},
+    "grade.columns": {"en": "step|checks|state", "zh": "步骤|检查|状态"},
+    "grade.passed": {"en": "passed", "zh": "通过"},
+    "grade.failing": {"en": "failing", "zh": "未通过"},
+    "grade.missing": {"en": "missing", "zh": "缺失"},
+    "grade.error": {"en": "not checked", "zh": "未检查"},
+    "grade.total": {"en": "{passed} of {n} steps passed, {checks} of {total} checks.",
+                    "zh": "{n} 个步骤中通过了 {passed} 个，检查通过 {checks}/{total} 项。"},
+    "grade.junit": {"en": "JUnit XML: {path}", "zh": "JUnit XML：{path}"},
+    "grade.missing_case": {"en": "the folder {folder} is missing", "zh": "缺少目录 {folder}"},
+}

@@ -1,0 +1,63 @@
+"""`make progress`: every step's state from the results of past checks, and the next step to do."""
+
+import sys
+from pathlib import Path
+
+from . import course, results
+from .messages import msg
+
+MARKS = {None: "·", "passed": "✓", "failing": "✗"}
+
+
+def rows(target):
+    """[(step, record or None)] for every step, in course order, from checks of `target`."""
+    recorded = results.load().get(str(target), {})
+    return [(step, recorded.get(step.folder)) for step in course.steps()]
+
+
+def state_text(record):
+    """'not started', 'failing: 3 of 8 …' or 'passed (…)' for one step's record."""
+    if record is None:
+        return msg("progress.not_started")
+    if record.get("state") == "passed":
+        return msg("progress.passed", when=record.get("when", "?"))
+    return msg("progress.failing", passed=record.get("passed", 0), total=record.get("total", "?"),
+               when=record.get("when", "?"))
+
+
+def label(path):
+    """`path` relative to the working directory when it is below it."""
+    try:
+        return str(Path(path).relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def show(target):
+    """Print the progress table of `target`; returns the exit code."""
+    from .cli import resolve_target
+
+    path = resolve_target(target)
+    if not path.is_dir():
+        print(msg("target.missing", path=path), file=sys.stderr)
+        return 2
+    table = rows(path)
+    print(msg("progress.header", target=label(path)))
+    for step, record in table:
+        mark = MARKS.get(record and record.get("state"), "✗")
+        print(f"  {mark} {step.folder:<24} {state_text(record)}")
+    print()
+    todo = next((step for step, record in table if not record or record.get("state") != "passed"), None)
+    if todo is None:
+        print(msg("progress.done"))
+    else:
+        print(msg("progress.next", step=todo.folder, title=todo.title_text(), number=todo.number))
+    return 0
+
+
+def add_parser(sub):
+    import os
+
+    command = sub.add_parser("progress", help="every step's state from past checks; the next step")
+    command.add_argument("--target", default=os.environ.get("TARGET") or "steps")
+    command.set_defaults(func=lambda args: show(args.target))

@@ -1,0 +1,189 @@
+"""`make watch N`: run a step's check again whenever a file of the step changes.
+
+File events come from watchdog. Where they do not arrive (WSL2's /mnt drives, network file
+systems) it polls instead; WATCH_POLL=1 forces polling, WATCH_POLL=0 forbids it.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from . import ROOT
+from .messages import msg
+
+DEBOUNCE = 0.4       # seconds of quiet after the last change before checking again
+POLL_SECONDS = 1.0
+# file systems whose changes inotify (and friends) do not report
+POLLED_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "v9fs", "drvfs", "fuse.sshfs", "sshfs",
+                      "vboxsf", "vmhgfs", "fuse.vmhgfs-fuse", "afs", "ceph", "glusterfs", "fuse.glusterfs"}
+# what a check or an editor writes that is not a change of the learner's files
+IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".git", ".mypy_cache"}
+IGNORED_SUFFIXES = (".pyc", ".swp", ".swx", ".swo", "~", ".tmp")
+CHANGES = {"created", "deleted", "modified", "moved", "closed"}
+
+
+def filesystem_of(path):
+    """The type of the file system holding `path` (from /proc/mounts), or ''."""
+    best, kind = "", ""
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return ""
+    for line in mounts:
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        point = fields[1].replace("\\040", " ")
+        inside = str(path) == point or str(path).startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, fields[2]
+    return kind
+
+
+def on_wsl():
+    try:
+        return "microsoft" in Path("/proc/sys/kernel/osrelease").read_text().lower()
+    except OSError:
+        return False
+
+
+def needs_polling(path, setting=None):
+    """Whether to poll `path`: WATCH_POLL decides if set, else the kind of file system."""
+    setting = os.environ.get("WATCH_POLL", "") if setting is None else setting
+    if setting.strip().lower() in ("1", "yes", "true"):
+        return True
+    if setting.strip().lower() in ("0", "no", "false"):
+        return False
+    if setting.strip():
+        raise ValueError(setting)
+    if on_wsl() and str(path).startswith("/mnt/"):
+        return True
+    return filesystem_of(path) in POLLED_FILESYSTEMS
+
+
+def relevant(event, folder):
+    """A change to one of the learner's files (not a read, not a cache or an editor's swap file)."""
+    if event.event_type not in CHANGES or event.is_directory and event.event_type == "modified":
+        return None
+    for raw in (event.src_path, getattr(event, "dest_path", "") or ""):
+        path = Path(os.fsdecode(raw)) if raw else None
+        if path is None:
+            continue
+        parts = set(path.relative_to(folder).parts) if path.is_relative_to(folder) else set()
+        if parts & IGNORED_PARTS or path.name.endswith(IGNORED_SUFFIXES) or path.name.startswith(".#"):
+            continue
+        return path.name
+    return None
+
+
+class Changes:
+    """Collects relevant events from the observer thread; the main thread waits on it."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.event = threading.Event()
+        self.last = 0.0
+        self.name = ""
+
+    def dispatch(self, event):  # the observer calls this for every event
+        name = relevant(event, self.folder)
+        if name:
+            self.name = name
+            self.last = time.monotonic()
+            self.event.set()
+
+    def wait(self):
+        """Block until a change, then until DEBOUNCE seconds pass without another; its file name."""
+        self.event.wait()
+        while time.monotonic() - self.last < DEBOUNCE:
+            time.sleep(0.05)
+        self.event.clear()
+        return self.name
+
+
+def observer_for(folder, polling):
+    from watchdog.observers import Observer
+    from watchdog.observers.polling import PollingObserver
+
+    return PollingObserver(timeout=POLL_SECONDS) if polling else Observer()
+
+
+def run_once(step, target, verbose):
+    """One check, in its own process (a fresh import of the learner's code each time)."""
+    command = [sys.executable, "-m", "checker", "check", str(step.number), "--target", str(target)]
+    if verbose:
+        command.append("--verbose")
+    # its own process group: Ctrl-C reaches the watcher only, which passes it on exactly once
+    child = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT)}, process_group=0)
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        # the check removes its containers on SIGINT; give it the time to
+        child.send_signal(signal.SIGINT)
+        try:
+            child.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        raise
+
+
+def watch(step, target, verbose=False):
+    from .progress import label
+
+    folder = target / step.folder
+    if not folder.is_dir():
+        print(msg("target.step_missing", path=target, expected=step.folder), file=sys.stderr)
+        return 2
+    try:
+        polling = needs_polling(folder.resolve())
+    except ValueError as error:
+        print(msg("watch.bad_poll", value=error), file=sys.stderr)
+        return 2
+    changes = Changes(folder.resolve())
+    observer = observer_for(folder, polling)
+    observer.schedule(changes, str(folder.resolve()), recursive=True)
+    how = msg("watch.polling", seconds=POLL_SECONDS) if polling else msg("watch.native")
+    signal.signal(signal.SIGTERM, _interrupt)
+    observer.start()
+    try:
+        print(msg("watch.start", folder=label(folder), how=how), flush=True)
+        run_once(step, target, verbose)
+        while True:
+            print(msg("watch.waiting", folder=label(folder)), flush=True)
+            name = changes.wait()
+            print("\n" + msg("watch.changed", time=time.strftime("%H:%M:%S"), name=name), flush=True)
+            run_once(step, target, verbose)
+    except KeyboardInterrupt:
+        print("\n" + msg("watch.stopped"), flush=True)
+        return 0
+    finally:
+        observer.stop()
+        observer.join(timeout=5)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def cmd_watch(args):
+    from .cli import resolve_step, resolve_target
+
+    step = resolve_step(args.step, "watch")
+    target = resolve_target(args.target)
+    if not target.is_dir():
+        print(msg("target.missing", path=target), file=sys.stderr)
+        return 2
+    return watch(step, target, verbose=args.verbose)
+
+
+def add_parser(sub):
+    command = sub.add_parser("watch", help="run a step's check again on every change")
+    command.add_argument("step", nargs="?")
+    command.add_argument("--target", default=os.environ.get("TARGET") or "steps")
+    command.add_argument("--verbose", "-v", action="store_true", default=bool(os.environ.get("V")))
+    command.set_defaults(func=cmd_watch)
