@@ -6,6 +6,8 @@ ports), and waits with bounded, named wait strategies that fail fast with the co
 
 import hashlib
 import re
+import shutil
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -62,6 +64,8 @@ class _FailFastWait(WaitStrategy):
             try:
                 if self.ready(container):
                     return
+            except LoopbackOnly:
+                raise  # a finding, not a "not yet": HttpReady turns it into its own failure
             except Exception:
                 pass
             time.sleep(self._poll_interval)
@@ -146,7 +150,7 @@ def logs(container):
     """Both output streams of a container, as text."""
     try:
         out, err = container.get_logs()
-        return (out + err).decode("utf-8", "replace")
+        return ANSI.sub("", (out + err).decode("utf-8", "replace"))
     except Exception:
         return ""
 
@@ -225,6 +229,16 @@ def _start(container):
                            fix="container-exited") from None
 
 
+def restart(container, timeout=20):
+    """`docker restart` a web container and wait until it answers HTTP again.
+
+    The stop is given 1 s: Flask's development server as PID 1 ignores SIGTERM, so the engine kills it.
+    """
+    container.get_wrapped_container().restart(timeout=1)
+    HttpReady(timeout).wait_until_ready(container)
+    return container
+
+
 def stop(container):
     """Remove a container (and its anonymous volumes), ignoring one that is already gone."""
     try:
@@ -241,6 +255,7 @@ def url(container, path="/", port=WEB_PORT):
 # --- images ----------------------------------------------------------------------------------
 
 STEP_LINE = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colours pip prints inside a build
 
 
 def cache_tag(folder, step):
@@ -263,10 +278,12 @@ def build(client, folder, step):
             labels=labels.for_this_run(**{labels.CACHE: step.folder}),
         ):
             if "error" in chunk:
+                # a FROM that fails names an image that is neither here nor in a reachable registry
                 raise CheckFailure(
-                    "build", f"the build failed at `{current}`", fix="build-failed",
+                    "build", f"the build failed at `{current}`",
+                    fix="base-image" if current.upper().startswith("FROM") else "build-failed",
                     log=tail("\n".join(log + [chunk["error"]]), 12))
-            text = chunk.get("stream", "")
+            text = ANSI.sub("", chunk.get("stream", ""))
             for line in text.splitlines():
                 log.append(line)
                 found = STEP_LINE.match(line.strip())
@@ -306,3 +323,31 @@ def prune_cache(client, keep=CACHE_KEEP):
         _remove_quietly(client, image.id)
     for image in client.images.list(filters={"label": labels.CACHE, "dangling": True}):
         _remove_quietly(client, image.id)
+
+
+def rebuild_after_edit(client, folder, edit):
+    """Build a copy of `folder` changed by `edit(copy)`: [(instruction, from cache?)], seconds, log.
+
+    The copy's image carries this run's labels only (no cache label), so the run's sweep removes it;
+    the layers it shares with the learner's cached image stay.
+    """
+    steps, log = [], []
+    with tempfile.TemporaryDirectory(prefix="workshop-edit-") as tmp:
+        copy = Path(tmp) / Path(folder).name
+        shutil.copytree(folder, copy, symlinks=True, ignore=shutil.ignore_patterns(".venv", ".git"))
+        edit(copy)
+        started = time.monotonic()
+        for chunk in client.api.build(path=str(copy), tag=unique("edit"), rm=True, forcerm=True, decode=True,
+                                      pull=False, labels=labels.for_this_run()):
+            if "error" in chunk:
+                raise CheckFailure("build", "the build of the edited copy failed", fix="build-failed",
+                                   log=tail("\n".join(log + [chunk["error"]]), 12))
+            for line in ANSI.sub("", chunk.get("stream", "")).splitlines():
+                log.append(line)
+                found = STEP_LINE.match(line.strip())
+                if found:
+                    steps.append([found.group(3), False])
+                elif line.strip() == "---> Using cache" and steps:
+                    steps[-1][1] = True
+        seconds = time.monotonic() - started
+    return [tuple(entry) for entry in steps], seconds, "\n".join(log)

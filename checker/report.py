@@ -37,7 +37,10 @@ def _clear_progress():
 def title_of(item):
     """A check's one-line title: the first line of its docstring."""
     doc = (getattr(item, "function", None) and item.function.__doc__) or item.name
-    return doc.strip().splitlines()[0]
+    title = doc.strip().splitlines()[0]
+    # a check may add what it measured: record_property("note", "280 MB") -> "title (280 MB)"
+    notes = [str(value) for key, value in getattr(item, "user_properties", ()) if key == "note"]
+    return f"{title} ({', '.join(notes)})" if notes else title
 
 
 class Reporter:

@@ -1,0 +1,103 @@
+"""Step 03: the learner's Dockerfile packages the step-02 app; the image is built and run for real."""
+
+import uuid
+
+import pytest
+import requests
+from docker.utils.build import PatternMatcher
+
+from checker import containers, course
+from checker.failures import expect
+
+BUDGET_MB = 350  # the stand-in python:3.13-slim is ~270 MB, the official one ~130 MB; python:3 is ~1 GB
+SHELL = ["/bin/sh", "-c"]
+IGNORED = (".venv/bin/python", "__pycache__/hello.cpython-313.pyc", ".git/HEAD")
+NEEDED = ("hello.py", "requirements.txt")
+
+
+@pytest.fixture(scope="module")
+def image(engine, folder, step):
+    """The learner's image, built from their Dockerfile with the layer cache of earlier checks."""
+    return containers.build(engine, folder, step)
+
+
+@pytest.fixture(scope="module")
+def web(image):
+    """A container of the learner's image, port 5000 published on 127.0.0.1."""
+    container = containers.start_web(image.id)
+    yield container
+    containers.stop(container)
+
+
+def test_dockerfile_builds(image):
+    """the Dockerfile builds into an image"""
+    # the fixture raised with the failing instruction and the build log if the build broke
+    expect(image.id, "build", "the build produced no image", fix="build-failed")
+
+
+def test_image_has_a_command(engine, image):
+    """the image starts the app with its own CMD or ENTRYPOINT"""
+    config = image.attrs["Config"]
+    base = engine.images.get(course.images()["python"]).attrs["Config"]
+    # without CMD/ENTRYPOINT the image inherits the base image's `python3`, which exits at once
+    expect(config.get("Entrypoint") or config.get("Cmd") != base.get("Cmd"), "build",
+           f"the image's command is still the base image's {base.get('Cmd')}: the Dockerfile sets no CMD",
+           fix="no-command")
+
+
+def test_exec_form(image):
+    """ENTRYPOINT/CMD are in exec form (a JSON list), so flask runs as the main process"""
+    config = image.attrs["Config"]
+    for name in ("Entrypoint", "Cmd"):
+        command = config.get(name) or []
+        # shell form is stored as ["/bin/sh", "-c", "..."]: a shell, not flask, receives docker stop's signal
+        expect(command[:2] != SHELL, "build", f"{name.upper()} is in shell form: {command}", fix="shell-form")
+
+
+def test_container_answers_hello(web):
+    """a container of the image starts and answers `Hello, Flask` on GET / through the published port"""
+    response = requests.get(containers.url(web), timeout=5)
+    # the step-02 app is unchanged: its `/` route is the quickest proof that the container serves it
+    expect(response.status_code == 200 and response.text.strip() == "Hello, Flask", "container",
+           f"GET / answered {response.status_code} {response.text[:80]!r}, expected 200 'Hello, Flask'",
+           fix="root-answer", log=containers.logs(web)[-1500:])
+
+
+def test_dockerignore(folder):
+    """.dockerignore keeps .venv, __pycache__ and .git out of the build context"""
+    path = folder / ".dockerignore"
+    # without the file, `COPY . .` sends and copies everything in the folder
+    expect(path.is_file(), "build", f"there is no .dockerignore in {folder}", fix="dockerignore")
+    lines = [line.strip() for line in path.read_text().splitlines()]
+    matcher = PatternMatcher([line for line in lines if line and not line.startswith("#")])
+    kept = [name for name in IGNORED if not matcher.matches(name)]
+    # the same pattern rules as the engine's own: these would reach the image through `COPY . .`
+    expect(not kept, "build", f".dockerignore lets these into the build context: {', '.join(kept)}",
+           fix="dockerignore")
+    dropped = [name for name in NEEDED if matcher.matches(name)]
+    expect(not dropped, "build", f".dockerignore leaves out files the image needs: {', '.join(dropped)}",
+           fix="dockerignore")
+
+
+def test_image_size(image, record_property):
+    """the image stays within the size budget"""
+    megabytes = image.attrs["Size"] / 1_000_000
+    record_property("note", f"{megabytes:.0f} MB of {BUDGET_MB} MB")
+    # `docker images` counts in 1000-based MB, like this check; the chapter's python:3 image was 943 MB
+    expect(megabytes <= BUDGET_MB, "build", f"the image is {megabytes:.0f} MB, over the budget of {BUDGET_MB} MB",
+           fix="image-too-big")
+
+
+def test_code_change_reuses_install_layer(engine, folder, record_property):
+    """after a one-line change to hello.py, the rebuild takes pip install from the cache"""
+    def edit(copy):
+        with open(copy / "hello.py", "a") as handle:
+            handle.write(f"# a one-line change, {uuid.uuid4().hex}\n")
+
+    steps, seconds, log = containers.rebuild_after_edit(engine, folder, edit)
+    record_property("note", f"rebuilt in {seconds:.1f} s")
+    installs = [instruction for instruction, cached in steps if "pip" in instruction and "install" in instruction]
+    rebuilt = [instruction for instruction, cached in steps if instruction in installs and not cached]
+    # requirements copied and installed before the code: a code change leaves that layer untouched
+    expect(not rebuilt, "build", f"changing hello.py re-ran `{rebuilt[0] if rebuilt else ''}` ({seconds:.1f} s)",
+           fix="layer-order", log="\n".join(line for line in log.splitlines() if line.startswith("Step ")))
