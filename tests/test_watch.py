@@ -1,0 +1,161 @@
+"""`make watch N`: a change to a file of the step runs the check again; Ctrl-C stops everything."""
+
+import os
+import queue
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from checker import ROOT, course
+
+STEP = course.steps()[0]  # runs no container: fast
+
+
+class Watcher:
+    """`python -m checker watch` in the background, its output collected line by line."""
+
+    def __init__(self, target, env=None):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "checker", "watch", str(STEP.number), "--target", str(target)],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env={**os.environ, "WORKSHOP_LANG": "en", **(env or {})},
+        )
+        self.lines = queue.Queue()
+        self.seen = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def close(self):
+        """Kill the watcher if a test left it running; close its output pipe."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.reader.join(timeout=5)
+        self.process.stdout.close()
+
+    def wait_for(self, text, timeout=30):
+        """Read output until a line containing `text`; fail with what was seen."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            self.seen.append(line)
+            if text in line:
+                return line
+        pytest.fail(f"no line with {text!r} within {timeout} s:\n" + "\n".join(self.seen))
+
+    def quiet_for(self, seconds):
+        """The lines printed during the next `seconds`."""
+        time.sleep(seconds)
+        new = []
+        while not self.lines.empty():
+            new.append(self.lines.get())
+        self.seen += new
+        return new
+
+    def interrupt(self):
+        self.process.send_signal(signal.SIGINT)
+        return self.process.wait(timeout=30)
+
+
+def checks_of(target):
+    """Processes still running a check of `target` (from /proc)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"check" in words and str(target).encode() in words:
+            found.append(cmdline.parent.name)
+    return found
+
+
+@pytest.fixture
+def watch(tmp_path):
+    """Start watchers on a target; each is stopped and closed after the test."""
+    started = []
+
+    def start(target, env=None):
+        watcher = Watcher(target, env={"WORKSHOP_STATE_DIR": str(tmp_path / "state"), **(env or {})})
+        started.append(watcher)
+        return watcher
+
+    yield start
+    for watcher in started:
+        watcher.close()
+
+
+@pytest.fixture
+def target(tmp_path):
+    """A learner's folder holding the solution of step 1."""
+    shutil.copytree(ROOT / "solutions" / STEP.folder, tmp_path / STEP.folder)
+    return tmp_path
+
+
+@pytest.mark.parametrize("poll", ["0", "1"])
+def test_change_runs_the_check_again(watch, target, poll):
+    """Saving a file re-runs the check (with file events, and with polling); Ctrl-C exits cleanly."""
+    watcher = watch(target, env={"WATCH_POLL": poll})
+    start = watcher.wait_for("Watching")
+    assert ("polling" in start) == (poll == "1")
+    watcher.wait_for("All 3 checks passed")
+    watcher.wait_for("Waiting for changes")
+    # the check reads the learner's files; reading is not a change
+    assert not [line for line in watcher.quiet_for(1.5) if "changed" in line]
+    hello = target / STEP.folder / "hello.py"
+    hello.write_text(hello.read_text().replace("Hello, Flask", "Hello, Docker"))
+    watcher.wait_for("hello.py changed")
+    watcher.wait_for("GET / answered")  # the check ran again, on the new text, and failed
+    watcher.wait_for("Waiting for changes")
+    assert watcher.interrupt() == 0
+    assert "Stopped watching." in watcher.quiet_for(0.2) + watcher.seen
+    assert checks_of(target) == []
+
+
+def test_several_saves_run_one_check(watch, target):
+    """Saves close together are debounced into one run."""
+    watcher = watch(target)
+    watcher.wait_for("Waiting for changes")
+    hello = target / STEP.folder / "hello.py"
+    for number in range(5):
+        hello.write_text(hello.read_text() + f"\n# edit {number}\n")
+        time.sleep(0.05)
+    watcher.wait_for("changed")
+    watcher.wait_for("Waiting for changes")
+    later = watcher.quiet_for(1.5)
+    assert not [line for line in later if "changed" in line], later
+    assert watcher.interrupt() == 0
+
+
+def test_ctrl_c_during_a_check(watch, target):
+    """Ctrl-C while a check runs stops it too; nothing is left running."""
+    watcher = watch(target)
+    watcher.wait_for("Watching")
+    watcher.wait_for("Step ")
+    assert watcher.interrupt() == 0
+    assert checks_of(target) == []
+
+
+def test_bad_input(checker, target, tmp_path):
+    """An unknown step, a missing folder or a bad WATCH_POLL: a message and a non-zero exit."""
+    results = [
+        checker("watch", "99", "--target", str(target)),
+        checker("watch", str(STEP.number), "--target", str(tmp_path / "nope")),
+        checker("watch", str(STEP.number), "--target", str(target), env={"WATCH_POLL": "sometimes"}),
+    ]
+    for result in results:
+        assert result.returncode != 0 and result.stderr.strip() and "Traceback" not in result.stderr
+    assert "WATCH_POLL" in results[2].stderr
