@@ -254,7 +254,10 @@ def url(container, path="/", port=WEB_PORT):
 
 # --- images ----------------------------------------------------------------------------------
 
-STEP_LINE = re.compile(r"^Step (\d+)/(\d+) : (.*)$")
+# dockerd prints "Step 2/8 : RUN ...", Podman "STEP 2/8: RUN ..."
+STEP_LINE = re.compile(r"^Step (\d+)/(\d+) ?: (.*)$", re.IGNORECASE)
+# how Podman reports a Dockerfile it cannot parse (dockerd refuses those with an APIError instead)
+UNPARSABLE = re.compile(r"unknown instruction|no FROM statement|dockerfile parse error", re.IGNORECASE)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colours pip prints inside a build
 
 
@@ -277,6 +280,11 @@ def build(client, folder, step):
             path=str(folder), tag=tag, rm=True, forcerm=True, decode=True, pull=False,
             labels=labels.for_this_run(**{labels.CACHE: step.folder}),
         ):
+            if "error" in chunk and UNPARSABLE.search(chunk["error"]):
+                reason = chunk["error"].split(" &")[0]  # Podman appends a dump of its parser state
+                raise CheckFailure("build", f"the engine rejected the Dockerfile: {reason}",
+                                   fix="dockerfile-invalid",
+                                   log=tail("\n".join(line for line in log if not line.startswith('time="')), 6))
             if "error" in chunk:
                 # a FROM that fails names an image that is neither here nor in a reachable registry
                 raise CheckFailure(
