@@ -4,6 +4,8 @@ import os
 import socket
 import uuid
 
+import docker
+
 PREFIX = "docker-0-to-1"
 OWNED = f"{PREFIX}.owned"          # on every container, network, volume and image we make
 RUN = f"{PREFIX}.run"              # which checker run made it
@@ -43,12 +45,27 @@ def is_orphan(labels):
     return not _pid_alive(labels.get(PID, "0"))
 
 
+def _containers(client):
+    """Owned containers as listed (sparse: no inspect each, which fails for one removed meanwhile)."""
+    return client.containers.list(all=True, filters={"label": OWNED}, sparse=True)
+
+
+def _already_gone(error):
+    """True when another run removed the container first (not found, or its removal is under way)."""
+    return isinstance(error, docker.errors.NotFound) or error.status_code == 409
+
+
 def _remove_all(client, keep):
     """Remove owned containers, then networks and volumes, for which keep(labels) is False."""
     removed = 0
-    for container in client.containers.list(all=True, filters={"label": OWNED}):
-        if not keep(container.labels):
-            container.remove(force=True, v=True)
+    for container in _containers(client):
+        if not keep(container.attrs.get("Labels") or {}):
+            try:
+                container.remove(force=True, v=True)
+            except docker.errors.APIError as error:
+                if not _already_gone(error):
+                    raise
+                continue
             removed += 1
     for network in client.networks.list(filters={"label": OWNED}):
         if not keep(network.attrs.get("Labels") or {}):
@@ -87,7 +104,8 @@ def sweep_everything(client):
 
 def leftovers(client):
     """Names of owned containers and networks whose run has ended (leaks; live runs excluded)."""
-    names = [c.name for c in client.containers.list(all=True, filters={"label": OWNED}) if is_orphan(c.labels)]
+    names = [(c.attrs.get("Names") or [c.short_id])[0].lstrip("/") for c in _containers(client)
+             if is_orphan(c.attrs.get("Labels") or {})]
     names += [n.name for n in client.networks.list(filters={"label": OWNED})
               if is_orphan(n.attrs.get("Labels") or {})]
     return names
