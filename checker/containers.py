@@ -256,6 +256,8 @@ def url(container, path="/", port=WEB_PORT):
 
 # dockerd prints "Step 2/8 : RUN ...", Podman "STEP 2/8: RUN ..."
 STEP_LINE = re.compile(r"^Step (\d+)/(\d+) ?: (.*)$", re.IGNORECASE)
+# a step taken from the layer cache: dockerd "---> Using cache", Podman "--> Using cache 54b7812ee718…"
+CACHE_HIT = re.compile(r"^-+> Using cache\b")
 # how Podman reports a Dockerfile it cannot parse (dockerd refuses those with an APIError instead)
 UNPARSABLE = re.compile(r"unknown instruction|no FROM statement|dockerfile parse error", re.IGNORECASE)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colours pip prints inside a build
@@ -355,7 +357,7 @@ def rebuild_after_edit(client, folder, edit):
                 found = STEP_LINE.match(line.strip())
                 if found:
                     steps.append([found.group(3), False])
-                elif line.strip() == "---> Using cache" and steps:
+                elif CACHE_HIT.match(line.strip()) and steps:
                     steps[-1][1] = True
         seconds = time.monotonic() - started
     return [tuple(entry) for entry in steps], seconds, "\n".join(log)
