@@ -59,7 +59,7 @@ clean: venv ## remove every container, network, volume and cached image the chec
 
 # --- learner and instructor commands ---------------------------------------------------------
 
-.PHONY: progress hint watch reset-step doctor
+.PHONY: progress hint watch reset-step doctor demo
 
 progress: venv ## every step's state (not started / failing / passed) and the next step to do
 	@$(PY) -m checker progress --target "$(TARGET)"
@@ -75,3 +75,6 @@ reset-step: venv ## restore a step's starter, keeping a backup of your files: ma
 
 doctor: venv ## check Python, packages, container engine, images, disk space and ports, with fixes
 	@$(PY) -m checker doctor
+
+demo: venv ## see where you are going: the finished app with Redis on localhost:5000 until Ctrl-C (DEMO_PORT=)
+	@$(PY) -m checker demo

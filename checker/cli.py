@@ -166,9 +166,9 @@ def parser():
     sweep.set_defaults(func=cmd_sweep)
     sub.add_parser("leftovers", help="list labelled containers/networks; exit 1 if any").set_defaults(
         func=cmd_leftovers)
-    from . import doctor, hints, progress, reset, watch
+    from . import demo, doctor, hints, progress, reset, watch
 
-    for module in (progress, hints, watch, reset, doctor):  # learner and instructor commands
+    for module in (progress, hints, watch, reset, doctor, demo):  # learner and instructor commands
         module.add_parser(sub)
     return top
 

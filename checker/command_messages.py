@@ -128,6 +128,10 @@ COMMAND_MESSAGES = {
         "en": "No step's solution has a Dockerfile yet, so there is nothing to run in containers.",
         "zh": "还没有哪个步骤的参考答案带有 Dockerfile，所以没有可以在容器里运行的应用。",
     },
+    "demo.no_dockerfile": {
+        "en": "{folder} has no Dockerfile: that step does not run in containers. Leave DEMO_STEP out to run the finished app.",
+        "zh": "{folder} 中没有 Dockerfile：这个步骤不在容器里运行。去掉 DEMO_STEP 即可运行完成版应用。",
+    },
     "demo.bad_port": {"en": "DEMO_PORT must be a port number (1-65535); got '{value}'.",
                       "zh": "DEMO_PORT 必须是端口号（1-65535），现在是 '{value}'。"},
     "demo.port_busy": {

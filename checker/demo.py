@@ -1,0 +1,179 @@
+"""`make demo`: the finished app (the last step's solution) with Redis, in containers, on localhost.
+
+It builds the solution's image, starts Redis (with the solution's redis.conf and a named volume
+when it has one) and the web app on one network, publishes the app on localhost:DEMO_PORT
+(5000), performs the chapter's /set and /get, and keeps it all running until Ctrl-C; then it
+removes every container, network and volume it made (they carry this run's labels).
+"""
+
+import os
+import signal
+import socket
+import sys
+
+import requests
+
+from . import ROOT, course, labels
+from .messages import msg
+
+KEY, VALUE = "imooc", "imooc.com"
+REDIS_CONF = "/usr/local/etc/redis/redis.conf"
+REDIS_ALIAS = "redis"
+
+
+def solution_step(wanted=None):
+    """The step to demonstrate: DEMO_STEP if given, else the last step whose solution has a Dockerfile."""
+    if wanted:
+        step = course.find(wanted)
+        return [step] if step else []
+    return [step for step in reversed(course.steps()) if (ROOT / "solutions" / step.folder / "Dockerfile").is_file()][:1]
+
+
+def port_busy(port):
+    """Whether something on this machine already has `port` on localhost."""
+    from .doctor import listener
+
+    if listener(port):
+        return True
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def parse_port(text):
+    try:
+        port = int(text)
+    except ValueError:
+        return None
+    return port if 0 < port < 65536 else None
+
+
+def start_redis(client, network, folder):
+    """Redis on the network as `redis`; with the solution's redis.conf and a named volume if it has one."""
+    from . import containers
+
+    conf = folder / "redis.conf"
+    image = course.images()["redis"]
+    if not conf.is_file():
+        print(msg("demo.redis", image=image, extra=""), flush=True)
+        return containers.start_redis(network, aliases=(REDIS_ALIAS,))
+    volume = containers.volume(client)
+    print(msg("demo.redis", image=image, extra=msg("demo.redis_volume", volume=volume.name)), flush=True)
+    volumes = {volume.name: {"bind": "/data", "mode": "rw"}, str(conf.resolve()): {"bind": REDIS_CONF, "mode": "ro"}}
+    return containers.start_redis(network, aliases=(REDIS_ALIAS,), volumes=volumes, command=f"redis-server {REDIS_CONF}")
+
+
+def start_web(image, network, port):
+    """The app's container, published on 127.0.0.1:`port`, answering HTTP."""
+    from testcontainers.core.container import DockerContainer
+
+    from . import containers
+    from .engine import client_kwargs
+
+    print(msg("demo.web", port=port), flush=True)
+    web = DockerContainer(image.id, docker_client_kw=client_kwargs(), labels=labels.for_this_run(),
+                          env={"REDIS_HOST": REDIS_ALIAS, "REDIS_PORT": "6379"})
+    web.ports[str(containers.WEB_PORT)] = ("127.0.0.1", port)
+    web.with_network(network).with_network_aliases("web")
+    web.waiting_for(containers.HttpReady(60))
+    return web.start()
+
+
+def show_request(port, path, expected):
+    """Print the curl command for `path` and the app's answer, as a learner would see them."""
+    print(f'$ curl "http://localhost:{port}{path}"')
+    try:
+        answer = requests.get(f"http://127.0.0.1:{port}{path}", timeout=10).text.strip()
+    except requests.RequestException as error:
+        answer = str(error)
+    print(answer)
+    if answer != expected:
+        print(msg("demo.unexpected", expected=expected))
+    return answer == expected
+
+
+def run(step, port):
+    """Build, start, show, wait for Ctrl-C; the exit code."""
+    import docker
+
+    from . import containers
+    from .cli import engine_or_exit
+    from .failures import CheckFailure
+    from .images import missing
+
+    client = engine_or_exit()
+    for name in missing(client):
+        print(msg("images.missing", name=name), file=sys.stderr)
+        return 2
+    labels.sweep_orphans(client)
+    folder = ROOT / "solutions" / step.folder
+    signal.signal(signal.SIGTERM, _interrupt)
+    code = 0
+    try:
+        print(msg("demo.building", folder=f"solutions/{step.folder}"), flush=True)
+        image = containers.build(client, folder, step)
+        if sys.__stdout__.isatty():
+            print()
+        network = containers.network()
+        start_redis(client, network, folder)
+        start_web(image, network, port)
+        print()
+        show_request(port, f"/set?key={KEY}&value={VALUE}", f"OK. We have set {KEY} to be {VALUE}")
+        show_request(port, f"/get?key={KEY}", VALUE)
+        print()
+        print(msg("demo.running", port=port), flush=True)
+        while True:
+            signal.pause()
+    except KeyboardInterrupt:
+        print()
+    except CheckFailure as failure:
+        print(msg("demo.failed", layer=msg("layer." + failure.layer), message=failure.message), file=sys.stderr)
+        for line in failure.log.splitlines():
+            print(f"    │ {line}", file=sys.stderr)
+        code = 1
+    except docker.errors.APIError as error:
+        print(msg("demo.failed", layer=msg("layer.container"), message=error.explanation or error), file=sys.stderr)
+        code = 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not stop the clean-up
+        print(msg("demo.stopping"), flush=True)
+        removed = labels.sweep_this_run(client)
+        print(msg("demo.removed", n=removed), flush=True)
+    return code
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def cmd_demo(args):
+    port = parse_port(args.port)
+    if port is None:
+        print(msg("demo.bad_port", value=args.port), file=sys.stderr)
+        return 2
+    steps = solution_step(args.step)
+    if args.step and not steps:
+        from .cli import resolve_step
+
+        resolve_step(args.step, "demo DEMO_STEP=")
+    if not steps:
+        print(msg("demo.no_solution"), file=sys.stderr)
+        return 2
+    if not (ROOT / "solutions" / steps[0].folder / "Dockerfile").is_file():
+        print(msg("demo.no_dockerfile", folder=f"solutions/{steps[0].folder}"), file=sys.stderr)
+        return 2
+    if port_busy(port):
+        print(msg("demo.port_busy", port=port, other=port + 1), file=sys.stderr)
+        return 2
+    return run(steps[0], port)
+
+
+def add_parser(sub):
+    command = sub.add_parser("demo", help="run the finished app on localhost until Ctrl-C")
+    command.add_argument("--port", default=os.environ.get("DEMO_PORT") or "5000")
+    command.add_argument("--step", default=os.environ.get("DEMO_STEP") or None,
+                         help="demonstrate this step's solution instead of the last one")
+    command.set_defaults(func=cmd_demo)

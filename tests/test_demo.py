@@ -1,0 +1,90 @@
+"""`make demo`: the finished app in containers on localhost, the chapter's set/get shown, gone after Ctrl-C."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+from checker import ROOT, labels
+from checker.engine import connect
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def owned_by(client, run_id):
+    """Containers, networks and volumes of one demo run."""
+    wanted = {"label": f"{labels.RUN}={run_id}"}
+    return (client.containers.list(all=True, filters=wanted) + client.networks.list(filters=wanted)
+            + client.volumes.list(filters=wanted))
+
+
+def fetch(url):
+    """The body at `url`, with curl when it is installed (as a learner would), else Python."""
+    if shutil.which("curl"):
+        return subprocess.run(["curl", "-s", url], capture_output=True, text=True, timeout=10).stdout
+    import requests
+
+    return requests.get(url, timeout=10).text
+
+
+def test_demo_runs_until_ctrl_c(tmp_path):
+    """The app answers on DEMO_PORT with the chapter's outputs; Ctrl-C removes everything it made."""
+    port, run_id = free_port(), f"demo-test-{uuid.uuid4().hex[:8]}"
+    client = connect()
+    output = tmp_path / "demo.out"
+    with open(output, "w") as sink:
+        demo = subprocess.Popen(
+            [sys.executable, "-m", "checker", "demo"], cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT,
+            env={**os.environ, "WORKSHOP_LANG": "en", "DEMO_PORT": str(port), "WORKSHOP_RUN_ID": run_id},
+        )
+        try:
+            deadline = time.monotonic() + 300
+            while "Press Ctrl-C" not in output.read_text() and demo.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.2)
+            shown = output.read_text()
+            assert "Press Ctrl-C" in shown, shown
+            # each request is shown as a curl command with the app's answer
+            assert f'$ curl "http://localhost:{port}/set?key=imooc&value=imooc.com"\n' \
+                   "OK. We have set imooc to be imooc.com\n" in shown
+            assert f'$ curl "http://localhost:{port}/get?key=imooc"\nimooc.com\n' in shown
+            # and it keeps running for the learner's own requests
+            assert fetch(f"http://localhost:{port}/get?key=imooc").strip() == "imooc.com"
+            assert owned_by(client, run_id)
+        finally:
+            demo.send_signal(signal.SIGINT)
+            code = demo.wait(timeout=60)
+    assert code == 0, output.read_text()
+    assert "removed" in output.read_text()
+    assert owned_by(client, run_id) == []
+
+
+def test_busy_port(checker):
+    """A port already in use: the demo says so, names another, and starts nothing."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        result = checker("demo", env={"DEMO_PORT": str(port)})
+    assert result.returncode == 2 and f"Port {port} is already in use" in result.stderr
+    assert f"DEMO_PORT={port + 1}" in result.stderr
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({"DEMO_PORT": "five thousand"}, "DEMO_PORT must be a port number"),
+    ({"DEMO_STEP": "1"}, "has no Dockerfile"),
+    ({"DEMO_STEP": "99"}, "There is no step '99'"),
+])
+def test_bad_input(checker, env, expected):
+    """Bad settings: a one-line message and a non-zero exit, no traceback."""
+    result = checker("demo", env=env)
+    assert result.returncode != 0 and expected in result.stderr and "Traceback" not in result.stderr
