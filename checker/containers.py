@@ -232,11 +232,21 @@ def _start(container):
 def restart(container, timeout=20):
     """`docker restart` a web container and wait until it answers HTTP again.
 
-    The stop is given 1 s: Flask's development server as PID 1 ignores SIGTERM, so the engine kills it.
+    No grace period: Flask's development server as PID 1 ignores SIGTERM, so the engine would wait and kill it.
     """
-    container.get_wrapped_container().restart(timeout=1)
+    container.get_wrapped_container().restart(timeout=0)
     HttpReady(timeout).wait_until_ready(container)
     return container
+
+
+def resolve(container, name):
+    """The address `name` resolves to inside a running container (asked with its own Python), or None."""
+    script = f"import socket; print(socket.gethostbyname({name!r}))"
+    try:
+        result = container.get_wrapped_container().exec_run(["python", "-c", script])
+    except docker.errors.APIError:
+        return None
+    return result.output.decode(errors="replace").strip() if result.exit_code == 0 else None
 
 
 def stop(container):
@@ -331,8 +341,11 @@ def prune_cache(client, keep=CACHE_KEEP):
     cached.sort(key=lambda image: image.attrs.get("Created", ""), reverse=True)
     for image in cached[keep:]:
         _remove_quietly(client, image.id)
-    for image in client.images.list(filters={"label": labels.CACHE, "dangling": True}):
-        _remove_quietly(client, image.id)
+    settled = time.time() - 600
+    for image in client.api.images(filters={"label": labels.CACHE, "dangling": True}):
+        # a young untagged image may be a step of a build running right now in another check
+        if image.get("Created", 0) < settled:
+            _remove_quietly(client, image["Id"])
 
 
 def rebuild_after_edit(client, folder, edit):

@@ -1,0 +1,156 @@
+"""Step 04: the learner's image next to a Redis container, found by network alias, by link and by REDIS_HOST."""
+
+import uuid
+
+import pytest
+import requests
+
+from checker import containers
+from checker.failures import CheckFailure, expect, tail
+
+KEY, VALUE = "imooc", "imooc.com"
+ALIAS = "redis-host"
+
+
+@pytest.fixture(scope="module")
+def image(engine, folder, step):
+    """The learner's image, built from their Dockerfile with the layer cache of earlier checks."""
+    return containers.build(engine, folder, step)
+
+
+@pytest.fixture(scope="module")
+def net():
+    """A user-defined bridge network: its containers find each other by name."""
+    network = containers.network()
+    yield network
+    network.remove()
+
+
+@pytest.fixture(scope="module")
+def redis_on_net(net):
+    """Redis on that network under the alias `redis-host`."""
+    container = containers.start_redis(network=net, aliases=[ALIAS])
+    yield container
+    containers.stop(container)
+
+
+@pytest.fixture(scope="module")
+def web(image, net, redis_on_net):
+    """The learner's image on the same network with no REDIS_* variables: the image's defaults apply."""
+    container = containers.start_web(image.id, network=net)
+    yield container
+    containers.stop(container)
+
+
+def call(container, path, **params):
+    """GET `path` on the web container's published port."""
+    return requests.get(containers.url(container, path), params=params, timeout=10)
+
+
+def answered(container, response, status, fix, host=ALIAS):
+    """Fail unless `response` has `status`; a 503 says whether `host` resolves in the web container."""
+    if response.status_code == status:
+        return
+    where = f"GET {response.request.path_url} answered {response.status_code} {response.text[:100]!r}, expected {status}"
+    if response.status_code == 503:
+        address = containers.resolve(container, host)
+        if address:
+            raise CheckFailure("code", f"{where}.\n`{host}` resolves to {address} inside the web container, yet the "
+                               "app did not reach Redis there: it does not connect to REDIS_HOST",
+                               fix="redis-host-ignored", log=tail(containers.logs(container), 10))
+        raise CheckFailure("network", f"{where}.\n`{host}` does not resolve inside the web container",
+                           fix="redis-unreachable", log=tail(containers.logs(container), 10))
+    raise CheckFailure("code", where, fix=fix, log=tail(containers.logs(container), 10))
+
+
+def set_and_get(container, redis_container, key, value, host=ALIAS):
+    """/set then /get through HTTP; the value must be in `redis_container` itself."""
+    response = call(container, "/set", key=key, value=value)
+    answered(container, response, 200, "set-answer", host)
+    # the chapter's exact confirmation text
+    expect(response.text.strip() == f"OK. We have set {key} to be {value}", "code",
+           f"/set answered {response.text[:100]!r}", fix="set-answer")
+    client = containers.redis_client(redis_container)
+    try:
+        stored = client.get(key)
+    finally:
+        client.close()
+    return stored
+
+
+def test_image_builds(image):
+    """the Dockerfile builds into an image"""
+    # the fixture raised with the failing instruction and the build log if the build broke
+    expect(image.id, "build", "the build produced no image", fix="build-failed")
+
+
+def test_redis_host_default(image):
+    """the image's default REDIS_HOST is `redis-host`, so the chapter's `--link redis-test:redis-host` works"""
+    env = dict(item.split("=", 1) for item in image.attrs["Config"].get("Env") or [])
+    # ENV in the Dockerfile is the only way a container started with no -e option gets the name
+    expect(env.get("REDIS_HOST") == ALIAS, "build",
+           f"the image sets REDIS_HOST={env['REDIS_HOST']!r}" if "REDIS_HOST" in env
+           else "the image sets no REDIS_HOST (no ENV line for it in the Dockerfile)", fix="redis-host-default")
+
+
+def test_set_and_get_on_a_network(web, redis_on_net):
+    """on a user-defined network, /set and /get work and the value is in the Redis container"""
+    stored = set_and_get(web, redis_on_net, KEY, VALUE)
+    # read back from Redis directly: the app must not keep the value to itself
+    expect(stored == VALUE.encode(), "redis", f"Redis holds {stored!r} under {KEY!r}, expected {VALUE!r}",
+           fix="set-not-in-redis")
+    response = call(web, "/get", key=KEY)
+    answered(web, response, 200, "get-answer")
+    expect(response.text == VALUE, "code", f"/get answered {response.text[:100]!r}, expected {VALUE!r}",
+           fix="get-answer")
+
+
+def test_restarted_web_keeps_data(web):
+    """after `docker restart` of the web container, /get still answers the value (it lives in Redis)"""
+    containers.restart(web)
+    response = call(web, "/get", key=KEY)
+    # a new process has an empty memory: only a value kept in Redis survives
+    expect(response.status_code == 200 and response.text == VALUE, "code",
+           f"after the restart /get?key={KEY} answered {response.status_code} {response.text[:100]!r}",
+           fix="lost-on-restart", log=tail(containers.logs(web), 10))
+
+
+def test_redis_host_is_read(image, net, redis_on_net):
+    """with REDIS_HOST=cache-… the app uses that Redis, not a host name written in the code"""
+    alias = f"cache-{uuid.uuid4().hex[:6]}"
+    other = containers.start_redis(network=net, aliases=[alias])
+    web = None
+    try:
+        web = containers.start_web(image.id, env={"REDIS_HOST": alias}, network=net)
+        key = f"routed-{uuid.uuid4().hex[:6]}"
+        stored = set_and_get(web, other, key, "by REDIS_HOST", host=alias)
+        client = containers.redis_client(redis_on_net)
+        try:
+            elsewhere = client.get(key)
+        finally:
+            client.close()
+        # the value must land in the Redis that REDIS_HOST names
+        expect(stored == b"by REDIS_HOST", "code",
+               f"with REDIS_HOST={alias} the value did not reach the Redis called {alias}"
+               + (f"; it went to the one called {ALIAS}: that name is written in hello.py" if elsewhere else ""),
+               fix="redis-host-ignored")
+    finally:
+        if web is not None:
+            containers.stop(web)
+        containers.stop(other)
+
+
+def test_legacy_link(image, redis_container, redis_db):
+    """as the chapter deploys it: `--link <redis>:redis-host` on the default bridge, no -e option"""
+    name = redis_container.get_wrapped_container().name
+    web = containers.start_web(image.id, links={name: ALIAS})
+    try:
+        stored = set_and_get(web, redis_container, KEY, VALUE)
+        # the link writes `redis-host` into the web container's /etc/hosts; the image's default does the rest
+        expect(stored == VALUE.encode(), "redis", f"through the link, Redis holds {stored!r} under {KEY!r}",
+               fix="link-failed")
+        response = call(web, "/get", key=KEY)
+        answered(web, response, 200, "link-failed")
+        expect(response.text == VALUE, "code", f"/get answered {response.text[:100]!r}", fix="link-failed")
+    finally:
+        containers.stop(web)
