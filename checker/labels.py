@@ -50,36 +50,37 @@ def _containers(client):
     return client.containers.list(all=True, filters={"label": OWNED}, sparse=True)
 
 
-def _already_gone(error):
-    """True when another run removed the container first (not found, or its removal is under way)."""
-    return isinstance(error, docker.errors.NotFound) or error.status_code == 409
+def _removed(remove):
+    """Call remove(): True, or False when another run removed the object first (or is removing it)."""
+    try:
+        remove()
+    except docker.errors.APIError as error:
+        if isinstance(error, docker.errors.NotFound) or error.status_code == 409:
+            return False
+        raise
+    return True
 
 
 def _remove_all(client, keep):
-    """Remove owned containers, then networks and volumes, for which keep(labels) is False."""
+    """Remove owned containers, then networks, volumes and images, for which keep(labels) is False.
+
+    Other checks may run at the same time and remove their own objects between our listing and our
+    removal: everything is listed without inspecting each object, and "already gone" is no error.
+    """
     removed = 0
     for container in _containers(client):
         if not keep(container.attrs.get("Labels") or {}):
-            try:
-                container.remove(force=True, v=True)
-            except docker.errors.APIError as error:
-                if not _already_gone(error):
-                    raise
-                continue
-            removed += 1
+            removed += _removed(lambda: container.remove(force=True, v=True))
     for network in client.networks.list(filters={"label": OWNED}):
         if not keep(network.attrs.get("Labels") or {}):
-            network.remove()
-            removed += 1
+            removed += _removed(network.remove)
     for volume in client.volumes.list(filters={"label": OWNED}):
         if not keep(volume.attrs.get("Labels") or {}):
-            volume.remove(force=True)
-            removed += 1
-    for image in client.images.list(filters={"label": OWNED}):
-        labels = image.labels or {}
+            removed += _removed(lambda: volume.remove(force=True))
+    for image in client.api.images(filters={"label": OWNED}):
+        labels = image.get("Labels") or {}
         if CACHE not in labels and STANDIN not in labels and not keep(labels):
-            client.images.remove(image.id, force=True)
-            removed += 1
+            removed += _removed(lambda: client.images.remove(image["Id"], force=True))
     return removed
 
 
