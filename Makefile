@@ -68,7 +68,7 @@ test-podman: venv ## the solutions' checks against Podman's Docker API (starts i
 
 # --- learner and instructor commands ---------------------------------------------------------
 
-.PHONY: progress hint watch reset-step doctor demo
+.PHONY: progress hint watch reset-step doctor demo grade
 
 progress: venv ## every step's state (not started / failing / passed) and the next step to do
 	@$(PY) -m checker progress --target "$(TARGET)"
@@ -87,3 +87,6 @@ doctor: venv ## check Python, packages, container engine, images, disk space and
 
 demo: venv ## see where you are going: the finished app with Redis on localhost:5000 until Ctrl-C (DEMO_PORT=)
 	@$(PY) -m checker demo
+
+grade: venv ## instructors: every step's check on a learner's copy, score table + JUnit XML: make grade DIR=path
+	@$(PY) -m checker grade "$(DIR)"

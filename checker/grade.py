@@ -1,0 +1,127 @@
+"""`make grade DIR=path`: every step's check on a learner's copy, a score table and JUnit XML."""
+
+import os
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from . import STATE_DIR, course
+from .messages import msg
+
+
+def grade_step(step, target, junit):
+    """(state, passed, total) of one step, its JUnit XML written to `junit` (state: a message key)."""
+    from .cli import run_check
+
+    if not (target / step.folder).is_dir():
+        return "grade.missing", 0, count_checks(step)
+    code, summary = run_check(step, target, junit=junit)
+    if summary is None:
+        return "grade.error", 0, None
+    state = "grade.passed" if code == 0 else "grade.failing"
+    return state, summary["passed"], summary["total"]
+
+
+class _Counter:
+    """pytest plugin: how many checks a step's module holds."""
+
+    count = None
+
+    def pytest_collection_finish(self, session):
+        self.count = len(session.items)
+
+
+def count_checks(step):
+    """The number of checks of `step` (collected, not run), for a step folder that is missing."""
+    import pytest
+
+    counter = _Counter()
+    pytest.main([str(step.check_file), "--collect-only", "-q", "-p", "no:terminal", "-p", "no:cacheprovider",
+                 "-c", str(step.check_file.parent.parent / "pytest.ini")], plugins=[counter])
+    return counter.count
+
+
+def missing_suite(step):
+    """A JUnit testsuite with one failed case for a step folder that is not there."""
+    suite = ET.Element("testsuite", name=step.folder, tests="1", failures="1", errors="0", skipped="0")
+    case = ET.SubElement(suite, "testcase", classname=step.folder, name="step folder present")
+    ET.SubElement(case, "failure", message=msg("grade.missing_case", folder=step.folder))
+    return suite
+
+
+def merge(parts, destination):
+    """One <testsuites> file from each step's JUnit file (or a stand-in suite)."""
+    root = ET.Element("testsuites", name="docker-0-to-1 grade")
+    for step, path in parts:
+        if path is not None and path.is_file():
+            root.extend(ET.parse(path).getroot().iter("testsuite"))
+        else:
+            root.append(missing_suite(step))
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    ET.ElementTree(root).write(destination, encoding="utf-8", xml_declaration=True)
+
+
+def table(rows):
+    """The score table: step, passed/total, state."""
+    heads = msg("grade.columns").split("|")
+    cells = [(step.folder, f"{passed}/{total if total is not None else '–'}", msg(state))
+             for step, state, passed, total in rows]
+    width = max(len(heads[0]), *(len(c[0]) for c in cells))
+    lines = [f"  {heads[0]:<{width}}  {heads[1]:>7}  {heads[2]}"]
+    for folder, score, state in cells:
+        mark = "✓" if state == msg("grade.passed") else "✗"
+        lines.append(f"  {folder:<{width}}  {score:>7}  {mark} {state}")
+    return "\n".join(lines)
+
+
+def grade(target, xml_path):
+    """Run every step on `target`, print the table; 0 when every step passes."""
+    from .progress import label
+
+    steps = course.steps()
+    rows, parts = [], []
+    with tempfile.TemporaryDirectory(prefix="workshop-grade-") as tmp:
+        for number, step in enumerate(steps, start=1):
+            print(msg("grade.step", i=number, n=len(steps), folder=step.folder), flush=True)
+            junit = Path(tmp) / f"{step.folder}.xml"
+            state, passed, total = grade_step(step, target, junit)
+            if state == "grade.missing":
+                print("  " + msg("target.step_missing", path=label(target), expected=step.folder), flush=True)
+            rows.append((step, state, passed, total))
+            parts.append((step, junit if state != "grade.missing" else None))
+            print(flush=True)
+        merge(parts, xml_path)
+    print(msg("grade.header", path=label(target)))
+    print(table(rows))
+    print()
+    done = sum(1 for _step, state, _passed, _total in rows if state == "grade.passed")
+    print(msg("grade.total", passed=done, n=len(steps), checks=sum(r[2] for r in rows),
+              total=sum(r[3] or 0 for r in rows)))
+    print(msg("grade.junit", path=label(xml_path)))
+    return 0 if done == len(steps) else 1
+
+
+def cmd_grade(args):
+    from .cli import resolve_target
+
+    if not args.dir:
+        print(msg("grade.no_dir"), file=sys.stderr)
+        return 2
+    target = resolve_target(os.path.expanduser(args.dir))
+    if not target.is_dir():
+        print(msg("target.missing", path=target), file=sys.stderr)
+        return 2
+    folders = [step.folder for step in course.steps()]
+    if not any((target / folder).is_dir() for folder in folders):
+        print(msg("grade.no_steps", path=target, expected=", ".join(folders)), file=sys.stderr)
+        return 2
+    xml_path = Path(args.xml).expanduser().resolve() if args.xml else STATE_DIR / "grade-junit.xml"
+    return grade(target, xml_path)
+
+
+def add_parser(sub):
+    command = sub.add_parser("grade", help="every step's check on a learner's copy: a score table and JUnit XML")
+    command.add_argument("dir", nargs="?", default=os.environ.get("DIR") or None)
+    command.add_argument("--xml", default=os.environ.get("GRADE_XML") or None, help="where to write the JUnit XML")
+    command.set_defaults(func=cmd_grade)
