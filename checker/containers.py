@@ -186,8 +186,9 @@ def start_redis(network=None, aliases=(), volumes=None, command=None, timeout=20
     container = publish(_container(course.images()["redis"], command=command), 6379)
     if network is not None:
         container.with_network(network).with_network_aliases(*aliases)
-    if volumes:
-        container.with_kwargs(volumes=volumes)
+    for source, mount in (volumes or {}).items():
+        # testcontainers passes its own volumes= to the engine: add each mount through it
+        container.with_volume_mapping(source, mount["bind"], mount.get("mode", "rw"))
     container.waiting_for(RedisReady(timeout))
     return _start(container)
 

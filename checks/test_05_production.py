@@ -1,0 +1,363 @@
+"""Step 05: a production-fit image: gunicorn, no debug, not root, a healthcheck, Redis that keeps its data."""
+
+import json
+import re
+import time
+
+import pytest
+import requests
+
+from checker import containers, course
+from checker.failures import CheckFailure, expect, tail
+
+REDIS_ALIAS = "redis-host"
+REDIS_CONF = "/usr/local/etc/redis/redis.conf"
+WORKERS = 3          # the web container is started with GUNICORN_WORKERS set to this
+KEYS = 1000          # keys written through the app before Redis is recreated
+SECOND = 1_000_000_000  # the engine counts healthcheck intervals in nanoseconds
+MAX_GROWTH_MB = 150  # what the image may add on top of python:3.13-slim
+
+
+# --- the learner's files ----------------------------------------------------------------------
+
+def conf_lines(folder):
+    """The directives of the learner's redis.conf, as {name: [words]} (the last one wins)."""
+    directives = {}
+    for line in (folder / "redis.conf").read_text().splitlines():
+        words = line.split()
+        if words and not words[0].startswith("#"):
+            directives[words[0].lower()] = [word.strip("\"'").lower() for word in words[1:]]
+    return directives
+
+
+def test_requirements_are_pinned(folder):
+    """requirements.txt pins every package with `==`, gunicorn included"""
+    path = folder / "requirements.txt"
+    expect(path.is_file(), "code", f"there is no requirements.txt in {folder}", fix="file-missing")
+    lines = [line.split("#")[0].strip() for line in path.read_text().splitlines()]
+    lines = [line for line in lines if line]
+    loose = [line for line in lines if not re.fullmatch(r"[A-Za-z0-9_.\-\[\],]+==[A-Za-z0-9_.\-+!]+", line)]
+    # an unpinned line installs whatever is newest on the day of the build
+    expect(not loose, "code", f"requirements.txt has lines without an exact version: {', '.join(loose)}",
+           fix="pin-requirements")
+    names = {re.split(r"[=\[]", line)[0].lower() for line in lines}
+    # the production server is a dependency like any other
+    expect("gunicorn" in names, "code", "requirements.txt does not list gunicorn", fix="gunicorn-missing")
+
+
+def test_dockerignore_exists(folder):
+    """a .dockerignore keeps caches and local files out of the build context"""
+    path = folder / ".dockerignore"
+    patterns = [line.strip() for line in path.read_text().splitlines()] if path.is_file() else []
+    patterns = [line for line in patterns if line and not line.startswith("#")]
+    # without it, `COPY . .` ships __pycache__, virtualenvs and secrets into the image
+    expect(patterns, "build", f"there is no .dockerignore (or it is empty) in {folder}", fix="dockerignore")
+
+
+def test_redis_conf_keeps_data(folder):
+    """redis.conf turns on the append-only file and lets the web container connect"""
+    expect((folder / "redis.conf").is_file(), "redis", f"there is no redis.conf in {folder}",
+           fix="redis-conf-missing")
+    directives = conf_lines(folder)
+    # without AOF, everything written since the last snapshot is lost when Redis is killed
+    expect(directives.get("appendonly") == ["yes"], "redis",
+           f"redis.conf sets appendonly to {' '.join(directives.get('appendonly', ['no (the default)']))}",
+           fix="aof-off")
+    # protected mode (the default) refuses every client that is not on Redis's own loopback
+    expect(directives.get("protected-mode") == ["no"] or "requirepass" in directives, "redis",
+           "redis.conf keeps protected mode on without a password: the web container would be refused",
+           fix="redis-conf-network")
+    bind = directives.get("bind", ["*"])
+    # a bind to loopback only cannot be reached from another container
+    expect(not all(address.lstrip("-") in ("127.0.0.1", "::1", "localhost") for address in bind), "redis",
+           f"redis.conf binds Redis to {' '.join(bind)} only", fix="redis-conf-network")
+
+
+# --- the image ----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def image(engine, folder, step):
+    """The learner's image, built from the step folder."""
+    return containers.build(engine, folder, step)
+
+
+def config(image):
+    """The image's configuration (User, Env, Cmd, Healthcheck...)."""
+    return image.attrs.get("Config") or {}
+
+
+def environment(image):
+    """The image's ENV, as a dict."""
+    return dict(item.split("=", 1) for item in config(image).get("Env") or [] if "=" in item)
+
+
+def test_image_builds(image):
+    """the image builds from your Dockerfile"""
+    expect(image is not None, "build", "the build produced no image", fix="build-failed")
+
+
+def test_user_is_not_root(image):
+    """the image runs as a user other than root"""
+    user = (config(image).get("User") or "").split(":")[0]
+    # an attacker who gets into the app gets the app's user; root can do anything in the container
+    expect(user not in ("", "root", "0"), "build",
+           f"the image's user is {user or 'not set (so root)'}", fix="runs-as-root")
+
+
+def test_healthcheck_is_defined(image):
+    """the image has a HEALTHCHECK that runs without curl"""
+    test = (config(image).get("Healthcheck") or {}).get("Test") or []
+    # without a healthcheck the engine only knows whether the process runs, not whether it answers
+    expect(test and test[0] != "NONE", "build", "the image has no HEALTHCHECK", fix="no-healthcheck")
+    command = " ".join(test[1:])
+    # python:3.13-slim ships neither curl nor wget: such a probe fails forever
+    expect(not re.search(r"\b(curl|wget)\b", command), "build",
+           f"the HEALTHCHECK runs `{command}`, a tool the slim image does not have", fix="healthcheck-curl")
+
+
+def test_no_debug_in_image(image):
+    """nothing in the image turns Flask's debug mode on"""
+    env = environment(image)
+    flags = {name: env[name] for name in ("FLASK_DEBUG", "FLASK_ENV") if name in env}
+    # FLASK_DEBUG=1 (or FLASK_ENV=development) makes Flask run in debug mode, under any server
+    expect(not any(value.lower() not in ("", "0", "false", "no", "production") for value in flags.values()),
+           "build", f"the image sets {', '.join(f'{k}={v}' for k, v in flags.items())}", fix="debug-on")
+    command = " ".join((config(image).get("Entrypoint") or []) + (config(image).get("Cmd") or []))
+    # `flask run --debug` starts the interactive debugger
+    expect("--debug" not in command.split(), "build", f"the image starts `{command}`", fix="debug-on")
+
+
+def test_python_is_unbuffered(image):
+    """PYTHONUNBUFFERED is set, so log lines reach `docker logs` at once"""
+    # a buffered stdout holds log lines back until a buffer fills or the process ends
+    expect(environment(image).get("PYTHONUNBUFFERED", "") not in ("", "0"), "build",
+           "PYTHONUNBUFFERED is not set in the image", fix="unbuffered")
+
+
+def test_image_is_small(engine, image):
+    """the image adds little on top of python:3.13-slim"""
+    base = engine.images.get(course.images()["python"])
+    growth = (image.attrs["Size"] - base.attrs["Size"]) / 1e6
+    # compilers, apt lists and pip's cache belong in no runtime image
+    expect(growth < MAX_GROWTH_MB, "build",
+           f"the image is {growth:.0f} MB larger than {course.images()['python']} (at most {MAX_GROWTH_MB} MB)",
+           fix="image-size")
+
+
+# --- the deployment: a network, Redis with its volume and config, the web container ---------------
+
+class Deployment:
+    """A network, a named volume, Redis on both (the learner's redis.conf) and the web container."""
+
+    def __init__(self, engine, folder, image):
+        self.engine, self.folder, self.image = engine, folder, image
+        self.network = self.volume = self.redis = self.web = self.base = None
+
+    def start(self):
+        self.network = containers.network()
+        self.volume = containers.volume(self.engine)
+        self.redis = self.start_redis()
+        env = {"REDIS_HOST": REDIS_ALIAS, "REDIS_PORT": "6379", "GUNICORN_WORKERS": str(WORKERS)}
+        # the image's own healthcheck command, probed every second so the check need not wait long
+        self.web = containers.start_web(self.image.id, env=env, network=self.network,
+                                        healthcheck={"interval": SECOND, "retries": 3})
+        self.base = containers.url(self.web, "")
+        return self
+
+    def start_redis(self):
+        volumes = {self.volume.name: {"bind": "/data", "mode": "rw"},
+                   str((self.folder / "redis.conf").resolve()): {"bind": REDIS_CONF, "mode": "ro"}}
+        return containers.start_redis(self.network, aliases=(REDIS_ALIAS,), volumes=volumes,
+                                      command=f"redis-server {REDIS_CONF}")
+
+    def recreate_redis(self):
+        """Kill Redis (no chance to save), remove it, start a new one on the same volume."""
+        self.redis.get_wrapped_container().kill()
+        containers.stop(self.redis)
+        self.redis = self.start_redis()
+
+    def get(self, path, session=None, **params):
+        return (session or requests).get(self.base + path, params=params, timeout=15)
+
+    def web_state(self):
+        wrapped = self.web.get_wrapped_container()
+        wrapped.reload()
+        return wrapped.attrs["State"], wrapped.attrs.get("RestartCount", 0)
+
+    def web_log(self):
+        return tail(containers.logs(self.web), 10)
+
+    def run_in_web(self, code):
+        """Run a Python snippet inside the web container; (exit code, output)."""
+        result = self.web.get_wrapped_container().exec_run(["python", "-c", code])
+        return result.exit_code, result.output.decode("utf-8", "replace").strip()
+
+    def stop(self):
+        for container in (self.web, self.redis):
+            if container is not None:
+                containers.stop(container)
+        for resource in (self.volume, self.network):
+            try:
+                resource and resource.remove()
+            except Exception:
+                pass
+
+
+@pytest.fixture(scope="module")
+def deployment(engine, folder, image):
+    """Redis (your redis.conf, a named volume) and your image on one network."""
+    running = Deployment(engine, folder, image)
+    try:
+        yield running.start()
+    finally:
+        running.stop()
+
+
+def test_becomes_healthy(deployment):
+    """the web container becomes `healthy`"""
+    deadline = time.monotonic() + 30
+    state, _ = deployment.web_state()
+    while time.monotonic() < deadline and state.get("Health", {}).get("Status") != "healthy":
+        time.sleep(0.5)
+        state, _ = deployment.web_state()
+    health = state.get("Health") or {}
+    probes = "\n".join(f"exit {entry.get('ExitCode')}: {entry.get('Output', '').strip()}"
+                       for entry in health.get("Log", [])[-3:])
+    # the engine ran the image's own HEALTHCHECK every second; its last outputs say why it failed
+    expect(health.get("Status") == "healthy", "container",
+           f"the container is {health.get('Status', 'without health status')} after 30 s",
+           fix="unhealthy", log=tail(probes, 8))
+
+
+def test_served_by_gunicorn(deployment):
+    """responses come from gunicorn, not from Flask's development server"""
+    server = deployment.get("/").headers.get("Server", "")
+    # Werkzeug's server is single-process and says itself it is not for production
+    expect("gunicorn" in server.lower(), "container",
+           f"responses carry `Server: {server or '(none)'}`, expected gunicorn", fix="dev-server")
+
+
+def test_debug_is_off(deployment):
+    """debug mode is off: no debugger, `app.debug` is False in the container"""
+    probe = deployment.get("/", __debugger__="yes", cmd="resource", f="debugger.js")
+    # the Werkzeug debugger runs Python code typed into the browser by whoever reaches it
+    expect("javascript" not in probe.headers.get("Content-Type", ""), "container",
+           "the Werkzeug debugger answers requests", fix="debug-on")
+    code, output = deployment.run_in_web("import hello; print(hello.app.debug)")
+    # debug mode also shows internals in errors and may reload code; off is the only safe setting
+    expect(not (code == 0 and output.splitlines()[-1:] == ["True"]), "code",
+           "hello.app.debug is True inside the container", fix="debug-on")
+
+
+def test_workers_come_from_environment(deployment):
+    """gunicorn starts as many workers as GUNICORN_WORKERS says"""
+    # every process whose command line names gunicorn, except this counting one itself
+    count_gunicorn = ("import os, pathlib; print(sum(b'gunicorn' in p.read_bytes() for p in "
+                      "pathlib.Path('/proc').glob('[0-9]*/cmdline') if p.parent.name != str(os.getpid())))")
+    deadline, count = time.monotonic() + 10, 0
+    while time.monotonic() < deadline and count != WORKERS + 1:
+        _, output = deployment.run_in_web(count_gunicorn)
+        count = int(output) if output.isdigit() else 0
+        time.sleep(0.2)
+    # one master process plus the workers; the number is the operator's choice, not baked in
+    expect(count == WORKERS + 1, "container",
+           f"with GUNICORN_WORKERS={WORKERS} the container runs {count} gunicorn processes, expected "
+           f"{WORKERS + 1} (the master and {WORKERS} workers)", fix="workers-env", log=deployment.web_log())
+
+
+def health_of(deployment):
+    """/health's answer: (status code, parsed JSON or None)."""
+    response = deployment.get("/health")
+    try:
+        return response.status_code, response.json()
+    except ValueError:
+        return response.status_code, None
+
+
+def test_health_reports_redis(deployment):
+    """/health answers JSON that reports Redis as up"""
+    status, body = health_of(deployment)
+    # the route the healthcheck calls also says whether the app can reach Redis
+    expect(status == 200 and isinstance(body, dict) and body.get("redis") == "up", "code",
+           f"/health answered {status} {json.dumps(body) if body is not None else '(not JSON)'}",
+           fix="health-route", log=deployment.web_log())
+
+
+def answers(deployment, path, status, fix, session=None, **params):
+    """GET `path`; fail with `fix` unless it answers `status` (a time-out counts as no answer)."""
+    try:
+        response = deployment.get(path, session=session, **params)
+    except requests.Timeout:
+        raise CheckFailure("code", f"{path} gave no answer within 15 s while Redis did not respond",
+                           fix="redis-timeouts", log=deployment.web_log()) from None
+    expect(response.status_code == status, "code",
+           f"{path} answered {response.status_code} {response.text[:100]!r}, expected {status}",
+           fix=fix, log=deployment.web_log() if response.status_code >= 500 else None)
+    return response
+
+
+def test_redis_stopped_then_back(deployment):
+    """Redis stopped: 503 with a message; Redis started again: 200, same web container"""
+    before, _ = deployment.web_state()
+    answers(deployment, "/set", 200, "set-route", key="outage", value="before")
+    deployment.redis.get_wrapped_container().stop(timeout=5)
+    for path, params in (("/set", {"key": "outage", "value": "during"}), ("/get", {"key": "outage"})):
+        response = answers(deployment, path, 503, "redis-down", **params)
+        # a sentence for people, not an empty body or a traceback
+        expect(response.text.strip() and "Traceback" not in response.text, "code",
+               f"{path} answered 503 with {response.text[:100]!r}", fix="redis-down")
+    status, body = health_of(deployment)
+    # the health route tells Redis's state instead of failing with it
+    expect(isinstance(body, dict) and body.get("redis") == "down", "code",
+           f"with Redis stopped /health answered {status} {json.dumps(body) if body is not None else '(not JSON)'}",
+           fix="health-route")
+    deployment.redis.get_wrapped_container().start()
+    deadline, status = time.monotonic() + 20, None
+    while time.monotonic() < deadline and status != 200:
+        status = deployment.get("/get", key="outage").status_code
+        time.sleep(0.2)
+    # redis-py opens new connections by itself; nobody restarts the web container
+    expect(status == 200, "code", f"20 s after Redis came back /get still answers {status}",
+           fix="redis-recover", log=deployment.web_log())
+    after, restarts = deployment.web_state()
+    expect(after.get("StartedAt") == before.get("StartedAt") and restarts == 0, "container",
+           "the web container was restarted while Redis was away", fix="redis-recover")
+
+
+def test_redis_frozen_is_503(deployment):
+    """Redis frozen (paused): 503 after the client's time-outs, not a request that hangs"""
+    deployment.redis.get_wrapped_container().pause()
+    try:
+        # without socket timeouts a request waits for an answer that never comes
+        answers(deployment, "/get", 503, "redis-down", key="outage")
+    finally:
+        deployment.redis.get_wrapped_container().unpause()
+
+
+def test_keys_survive_new_redis_container(deployment):
+    """1000 keys written through the app survive Redis killed, removed and recreated on its volume"""
+    direct = containers.redis_client(deployment.redis)
+    appendonly = next(iter(direct.config_get("appendonly").values()), None)
+    direct.close()
+    # the running Redis must have read your redis.conf
+    expect(appendonly in (b"yes", "yes"), "redis", f"the running Redis has appendonly={appendonly!r}", fix="aof-off")
+    session = requests.Session()
+    try:
+        for number in range(KEYS):
+            answers(deployment, "/set", 200, "set-route", session, key=f"durable:{number}", value=f"value {number}")
+        deployment.recreate_redis()
+        direct = containers.redis_client(deployment.redis)
+        stored = direct.mget([f"durable:{number}" for number in range(KEYS)])
+        direct.close()
+        lost = [number for number, value in enumerate(stored) if value != f"value {number}".encode()]
+        # every write Redis acknowledged must be on the volume, not only in the killed process
+        expect(not lost, "redis", f"{len(lost)} of {KEYS} keys are gone after Redis was recreated "
+               f"(first: durable:{lost[0] if lost else ''})", fix="aof-lost")
+        for number in range(KEYS):
+            response = deployment.get("/get", session=session, key=f"durable:{number}")
+            # the same web container reads them from the new Redis
+            if response.status_code != 200 or response.text != f"value {number}":
+                raise CheckFailure("code", f"/get?key=durable:{number} answered {response.status_code} "
+                                   f"{response.text[:80]!r}", fix="redis-recover", log=deployment.web_log())
+    finally:
+        session.close()
