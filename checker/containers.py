@@ -338,10 +338,11 @@ def _remove_quietly(client, image_id):
 
 def prune_cache(client, keep=CACHE_KEEP):
     """Keep the `keep` newest cached learner images; remove older ones and dangling versions."""
-    cached = client.images.list(filters={"label": labels.CACHE})
-    cached.sort(key=lambda image: image.attrs.get("Created", ""), reverse=True)
+    # the plain listing: the model's list() inspects each image and fails on one another run just removed
+    cached = client.api.images(filters={"label": labels.CACHE, "dangling": False})
+    cached.sort(key=lambda image: image.get("Created", 0), reverse=True)
     for image in cached[keep:]:
-        _remove_quietly(client, image.id)
+        _remove_quietly(client, image["Id"])
     settled = time.time() - 600
     for image in client.api.images(filters={"label": labels.CACHE, "dangling": True}):
         # a young untagged image may be a step of a build running right now in another check
