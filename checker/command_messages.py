@@ -140,6 +140,7 @@ COMMAND_MESSAGES = {
         "zh": "本机的 {port} 端口已被占用（其他程序，或仍在运行的演示）。换一个端口：make demo DEMO_PORT={other}",
     },
     "demo.building": {"en": "… building the finished app from {folder}", "zh": "… 正在用 {folder} 构建完成版应用"},
+    "demo.built": {"en": "✓ image built in {seconds:.0f} s", "zh": "✓ 镜像构建完成，用时 {seconds:.0f} 秒"},
     "demo.redis": {"en": "… starting Redis ({image}{extra})", "zh": "… 正在启动 Redis（{image}{extra}）"},
     "demo.redis_volume": {"en": ", data in volume {volume}", "zh": "，数据保存在卷 {volume}"},
     "demo.web": {"en": "… starting the web app on http://localhost:{port}", "zh": "… 正在启动 Web 应用：http://localhost:{port}"},

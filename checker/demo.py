@@ -10,6 +10,7 @@ import os
 import signal
 import socket
 import sys
+import time
 
 import requests
 
@@ -114,9 +115,11 @@ def run(step, port):
     code = 0
     try:
         print(msg("demo.building", folder=f"solutions/{step.folder}"), flush=True)
+        started = time.monotonic()
         image = containers.build(client, folder, step)
         if sys.__stdout__.isatty():
-            print()
+            sys.__stdout__.write("\r\033[2K")  # the build's last live progress line
+        print(msg("demo.built", seconds=time.monotonic() - started), flush=True)
         network = containers.network()
         start_redis(client, network, folder)
         start_web(image, network, port)

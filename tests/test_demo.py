@@ -11,7 +11,7 @@ import uuid
 
 import pytest
 
-from checker import ROOT, labels
+from checker import ROOT, course, labels
 from checker.engine import connect
 
 
@@ -37,15 +37,22 @@ def fetch(url):
     return requests.get(url, timeout=10).text
 
 
-def test_demo_runs_until_ctrl_c(tmp_path):
+# the last step (the default), and the one before it: each step's finished app must run
+IN_CONTAINERS = [step.folder for step in course.steps() if (ROOT / "solutions" / step.folder / "Dockerfile").is_file()]
+
+
+@pytest.mark.parametrize("folder", IN_CONTAINERS[-2:][::-1])
+def test_demo_runs_until_ctrl_c(tmp_path, folder):
     """The app answers on DEMO_PORT with the chapter's outputs; Ctrl-C removes everything it made."""
     port, run_id = free_port(), f"demo-test-{uuid.uuid4().hex[:8]}"
+    step = {} if folder == IN_CONTAINERS[-1] else {"DEMO_STEP": folder}
     client = connect()
     output = tmp_path / "demo.out"
     with open(output, "w") as sink:
         demo = subprocess.Popen(
             [sys.executable, "-m", "checker", "demo"], cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT,
-            env={**os.environ, "WORKSHOP_LANG": "en", "DEMO_PORT": str(port), "WORKSHOP_RUN_ID": run_id},
+            env={**os.environ, "WORKSHOP_LANG": "en", "DEMO_PORT": str(port), "WORKSHOP_RUN_ID": run_id,
+                 **step},
         )
         try:
             deadline = time.monotonic() + 300
@@ -53,6 +60,7 @@ def test_demo_runs_until_ctrl_c(tmp_path):
                 time.sleep(0.2)
             shown = output.read_text()
             assert "Press Ctrl-C" in shown, shown
+            assert f"from solutions/{folder}" in shown
             # each request is shown as a curl command with the app's answer
             assert f'$ curl "http://localhost:{port}/set?key=imooc&value=imooc.com"\n' \
                    "OK. We have set imooc to be imooc.com\n" in shown
