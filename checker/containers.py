@@ -353,16 +353,15 @@ def prune_cache(client, keep=CACHE_KEEP):
 def rebuild_after_edit(client, folder, edit):
     """Build a copy of `folder` changed by `edit(copy)`: [(instruction, from cache?)], seconds, log.
 
-    The copy's image carries this run's labels only (no cache label), so the run's sweep removes it;
-    the layers it shares with the learner's cached image stay.
+    The copy's image is removed again at once; the layers it shares with the learner's cached image stay.
     """
-    steps, log = [], []
+    steps, log, tag = [], [], unique("edit")
     with tempfile.TemporaryDirectory(prefix="workshop-edit-") as tmp:
         copy = Path(tmp) / Path(folder).name
         shutil.copytree(folder, copy, symlinks=True, ignore=shutil.ignore_patterns(".venv", ".git"))
         edit(copy)
         started = time.monotonic()
-        for chunk in client.api.build(path=str(copy), tag=unique("edit"), rm=True, forcerm=True, decode=True,
+        for chunk in client.api.build(path=str(copy), tag=tag, rm=True, forcerm=True, decode=True,
                                       pull=False, labels=labels.for_this_run()):
             if "error" in chunk:
                 raise CheckFailure("build", "the build of the edited copy failed", fix="build-failed",
@@ -375,4 +374,6 @@ def rebuild_after_edit(client, folder, edit):
                 elif CACHE_HIT.match(line.strip()) and steps:
                     steps[-1][1] = True
         seconds = time.monotonic() - started
+    # only the build's log was wanted; the image may carry the stand-in base's labels, which sweeps keep
+    _remove_quietly(client, tag)
     return [tuple(entry) for entry in steps], seconds, "\n".join(log)
