@@ -3,6 +3,7 @@
 import os
 import sys
 import tempfile
+import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -37,7 +38,7 @@ def count_checks(step):
     import pytest
 
     counter = _Counter()
-    pytest.main([str(step.check_file), "--collect-only", "-q", "-p", "no:terminal", "-p", "no:cacheprovider",
+    pytest.main([str(step.check_file), "--collect-only", "-p", "no:terminal", "-p", "no:cacheprovider",
                  "-c", str(step.check_file.parent.parent / "pytest.ini")], plugins=[counter])
     return counter.count
 
@@ -62,16 +63,25 @@ def merge(parts, destination):
     ET.ElementTree(root).write(destination, encoding="utf-8", xml_declaration=True)
 
 
+def width(text):
+    """Columns `text` takes in a terminal (Chinese characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def pad(text, columns, right=False):
+    space = " " * max(columns - width(text), 0)
+    return space + text if right else text + space
+
+
 def table(rows):
     """The score table: step, passed/total, state."""
     heads = msg("grade.columns").split("|")
-    cells = [(step.folder, f"{passed}/{total if total is not None else '–'}", msg(state))
+    cells = [(step.folder, f"{passed}/{total if total is not None else '–'}", msg(state), state == "grade.passed")
              for step, state, passed, total in rows]
-    width = max(len(heads[0]), *(len(c[0]) for c in cells))
-    lines = [f"  {heads[0]:<{width}}  {heads[1]:>7}  {heads[2]}"]
-    for folder, score, state in cells:
-        mark = "✓" if state == msg("grade.passed") else "✗"
-        lines.append(f"  {folder:<{width}}  {score:>7}  {mark} {state}")
+    first = max(width(heads[0]), *(width(c[0]) for c in cells))
+    lines = [f"  {pad(heads[0], first)}  {pad(heads[1], 7, right=True)}  {heads[2]}"]
+    for folder, score, state, passed in cells:
+        lines.append(f"  {pad(folder, first)}  {pad(score, 7, right=True)}  {'✓' if passed else '✗'} {state}")
     return "\n".join(lines)
 
 
