@@ -2,10 +2,12 @@
 
 import uuid
 
+import docker
 import pytest
 import requests
 
 from checker import containers
+from checker.engine import kind
 from checker.failures import CheckFailure, expect, tail
 
 KEY, VALUE = "imooc", "imooc.com"
@@ -23,7 +25,10 @@ def net():
     """A user-defined bridge network: its containers find each other by name."""
     network = containers.network()
     yield network
-    network.remove()
+    try:
+        network.remove()
+    except docker.errors.APIError:
+        pass  # still in use or already gone: the sweep at the end of the run removes it
 
 
 @pytest.fixture(scope="module")
@@ -140,8 +145,12 @@ def test_redis_host_is_read(image, net, redis_on_net):
         containers.stop(other)
 
 
-def test_legacy_link(image, redis_container, redis_db):
+def test_legacy_link(engine, image, redis_container, redis_db, record_property):
     """as the chapter deploys it: `--link <redis>:redis-host` on the default bridge, no -e option"""
+    if kind(engine)[0] == "Podman":
+        # Podman's Docker API refuses links ("link is not supported"): nothing the learner could fix
+        record_property("note", "skipped: Podman has no --link; the network checks above stand for it")
+        pytest.skip("Podman refuses legacy links")
     name = redis_container.get_wrapped_container().name
     web = containers.start_web(image.id, links={name: ALIAS})
     try:
