@@ -67,7 +67,7 @@ def needs_polling(path, setting=None):
 
 def relevant(event, folder):
     """A change to one of the learner's files (not a read, not a cache or an editor's swap file)."""
-    if event.event_type not in CHANGES or event.is_directory and event.event_type == "modified":
+    if event.event_type not in CHANGES or (event.is_directory and event.event_type == "modified"):
         return None
     for raw in (event.src_path, getattr(event, "dest_path", "") or ""):
         path = Path(os.fsdecode(raw)) if raw else None
@@ -105,7 +105,8 @@ class Changes:
         return self.name
 
 
-def observer_for(folder, polling):
+def observer_for(polling):
+    """watchdog's native observer (inotify, FSEvents, …), or its polling one."""
     from watchdog.observers import Observer
     from watchdog.observers.polling import PollingObserver
 
@@ -145,7 +146,7 @@ def watch(step, target, verbose=False):
         print(msg("watch.bad_poll", value=error), file=sys.stderr)
         return 2
     changes = Changes(folder.resolve())
-    observer = observer_for(folder, polling)
+    observer = observer_for(polling)
     observer.schedule(changes, str(folder.resolve()), recursive=True)
     how = msg("watch.polling", seconds=POLL_SECONDS) if polling else msg("watch.native")
     signal.signal(signal.SIGTERM, _interrupt)
