@@ -154,6 +154,11 @@ COMMAND_MESSAGES = {
     "demo.stopping": {"en": "Stopping: removing the demo's containers, network and volume…",
                       "zh": "正在停止：删除演示的容器、网络和卷……"},
     "demo.removed": {"en": "✓ removed {n} container(s)/network(s)/volume(s)", "zh": "✓ 已删除 {n} 个容器/网络/卷"},
+    "demo.cleanup_failed": {
+        "en": "✗ could not remove the demo's containers: the engine stopped answering ({reason}). "
+              "Once it answers again, `make clean` removes them.",
+        "zh": "✗ 无法删除演示的容器：容器引擎不再响应（{reason}）。等它恢复后，运行 `make clean` 删除它们。",
+    },
     # make grade DIR=...
     "grade.no_dir": {
         "en": "Say which folder to grade, laid out like steps/: make grade DIR=path/to/learner/steps",

@@ -143,9 +143,21 @@ def run(step, port):
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not stop the clean-up
         print(msg("demo.stopping"), flush=True)
-        removed = labels.sweep_this_run(client)
-        print(msg("demo.removed", n=removed), flush=True)
+        code = clean_up(client) or code
     return code
+
+
+def clean_up(client):
+    """Remove what this run made; 1 (with the way out) if the engine no longer answers."""
+    from .engine import reason
+
+    try:
+        removed = labels.sweep_this_run(client)
+    except Exception as error:  # the engine went away meanwhile: say so instead of a traceback
+        print(msg("demo.cleanup_failed", reason=reason(error)), file=sys.stderr)
+        return 1
+    print(msg("demo.removed", n=removed), flush=True)
+    return 0
 
 
 def _interrupt(signum, frame):
