@@ -149,7 +149,8 @@ def watch(step, target, verbose=False):
     observer = observer_for(polling)
     observer.schedule(changes, str(folder.resolve()), recursive=True)
     how = msg("watch.polling", seconds=POLL_SECONDS) if polling else msg("watch.native")
-    signal.signal(signal.SIGTERM, _interrupt)
+    for signum in (signal.SIGTERM, signal.SIGHUP):  # kill, or the terminal closed: stop like Ctrl-C
+        signal.signal(signum, _interrupt)
     observer.start()
     try:
         print(msg("watch.start", folder=label(folder), how=how), flush=True)
