@@ -90,3 +90,7 @@ demo: venv ## see where you are going: the finished app with Redis on localhost:
 
 grade: venv ## instructors: every step's check on a learner's copy, score table + JUnit XML: make grade DIR=path
 	@$(PY) -m checker grade "$(DIR)"
+
+.PHONY: bench
+bench: venv ## measure flask run vs gunicorn (wrk), image sizes, check times vs their floor (< 5 min)
+	@$(PY) -m bench

@@ -3,6 +3,7 @@
 import json
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -14,6 +15,7 @@ REDIS_ALIAS = "redis-host"
 REDIS_CONF = "/usr/local/etc/redis/redis.conf"
 WORKERS = 3          # the web container is started with GUNICORN_WORKERS set to this
 KEYS = 1000          # keys written through the app before Redis is recreated
+CLIENTS = 4          # HTTP clients writing and reading them at the same time
 SECOND = 1_000_000_000  # the engine counts healthcheck intervals in nanoseconds
 MAX_GROWTH_MB = 150  # what the image may add on top of python:3.13-slim
 
@@ -341,23 +343,39 @@ def test_keys_survive_new_redis_container(deployment):
     direct.close()
     # the running Redis must have read your redis.conf
     expect(appendonly in (b"yes", "yes"), "redis", f"the running Redis has appendonly={appendonly!r}", fix="aof-off")
-    session = requests.Session()
-    try:
-        for number in range(KEYS):
+    # a few clients at once, as real traffic comes: Redis then syncs several writes with one fsync
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        list(pool.map(lambda share: write_keys(deployment, share), shares()))
+    deployment.recreate_redis()
+    direct = containers.redis_client(deployment.redis)
+    stored = direct.mget([f"durable:{number}" for number in range(KEYS)])
+    direct.close()
+    lost = [number for number, value in enumerate(stored) if value != f"value {number}".encode()]
+    # every write Redis acknowledged must be on the volume, not only in the killed process
+    expect(not lost, "redis", f"{len(lost)} of {KEYS} keys are gone after Redis was recreated "
+           f"(first: durable:{lost[0] if lost else ''})", fix="aof-lost")
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        list(pool.map(lambda share: read_keys(deployment, share), shares()))
+
+
+def shares():
+    """The key numbers 0..KEYS-1, dealt out to CLIENTS clients."""
+    return [range(first, KEYS, CLIENTS) for first in range(CLIENTS)]
+
+
+def write_keys(deployment, numbers):
+    """/set each key through the app on one keep-alive connection; each must be acknowledged."""
+    with requests.Session() as session:
+        for number in numbers:
             answers(deployment, "/set", 200, "set-route", session, key=f"durable:{number}", value=f"value {number}")
-        deployment.recreate_redis()
-        direct = containers.redis_client(deployment.redis)
-        stored = direct.mget([f"durable:{number}" for number in range(KEYS)])
-        direct.close()
-        lost = [number for number, value in enumerate(stored) if value != f"value {number}".encode()]
-        # every write Redis acknowledged must be on the volume, not only in the killed process
-        expect(not lost, "redis", f"{len(lost)} of {KEYS} keys are gone after Redis was recreated "
-               f"(first: durable:{lost[0] if lost else ''})", fix="aof-lost")
-        for number in range(KEYS):
+
+
+def read_keys(deployment, numbers):
+    """/get each key through the app; each must come back as written."""
+    with requests.Session() as session:
+        for number in numbers:
             response = deployment.get("/get", session=session, key=f"durable:{number}")
             # the same web container reads them from the new Redis
             if response.status_code != 200 or response.text != f"value {number}":
                 raise CheckFailure("code", f"/get?key=durable:{number} answered {response.status_code} "
                                    f"{response.text[:80]!r}", fix="redis-recover", log=deployment.web_log())
-    finally:
-        session.close()

@@ -1,0 +1,1 @@
+"""The workshop's benchmark (`make bench`); not part of `make test`."""

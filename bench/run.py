@@ -1,0 +1,340 @@
+"""`make bench`: what step 05 buys, measured on this machine in one run.
+
+1. Load: wrk against /get and /set of the step-04 solution (Flask's development server) and of the
+   step-05 solution (gunicorn), both in containers with Redis on a network, on 127.0.0.1 published
+   ports, for a bounded time each; and GET / of the step-05 container (gunicorn + Flask, no Redis
+   call) as the hello-world baseline that shows what the Redis round-trip costs.
+2. Image sizes of the step 03-05 solutions next to the 943 MB image of the original chapter.
+3. Warm `make check-step N TARGET=solutions` wall time per step next to its floor: the bare start
+   time of the containers that step's check needs.
+
+Everything it creates carries this run's labels and is removed at the end, on Ctrl-C and on SIGTERM.
+Prints a table and writes bench/results/latest.json.
+"""
+
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import docker
+import requests
+
+from checker import ROOT, containers, course, labels
+from checker.engine import connect
+
+RESULTS = ROOT / "bench" / "results" / "latest.json"
+CHAPTER_IMAGE_MB = 943           # `docker images` in the chapter: python:3 + flask + redis
+DURATION, THREADS, CONNECTIONS = 5, 2, 16   # each wrk run: seconds, threads, open connections
+WARMUP = 1                       # seconds of unrecorded load before each measured run
+REDIS_ALIAS = "redis-host"
+REDIS_CONF = "/usr/local/etc/redis/redis.conf"
+PIN = "workshop-bench/"          # repository of the tags that keep the bench's images during the run
+
+
+def say(text=""):
+    print(text, flush=True)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+# --- wrk ---------------------------------------------------------------------------------------
+
+def ensure_wrk():
+    """The path of wrk; installed from Debian's package when missing and we are root."""
+    found = shutil.which("wrk")
+    if found:
+        return found
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        say("… installing wrk (Debian package)")
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=False, stdout=subprocess.DEVNULL)
+        if not shutil.which("wrk"):
+            subprocess.run(["apt-get", "update", "-q"], check=False, stdout=subprocess.DEVNULL)
+            subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, stdout=subprocess.DEVNULL)
+        return shutil.which("wrk")
+    sys.exit("wrk is missing: install it (Debian/Ubuntu: `sudo apt-get install wrk`) and run `make bench` again.")
+
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text):
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(value) * UNITS[unit]
+
+
+def parse_wrk(output):
+    """Throughput (requests/s), p50/p99 latency (ms), request and error counts from wrk --latency."""
+    result = {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))}
+    for percent in ("50", "99"):
+        result[f"p{percent}_ms"] = round(_ms(re.search(rf"^\s+{percent}%\s+(\S+)", output, re.M).group(1)), 3)
+    result["requests"] = int(re.search(r"(\d+) requests in", output).group(1))
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    result["errors"] = (int(non_2xx.group(1)) if non_2xx else 0) + (
+        sum(int(n) for n in socket_errors.groups()) if socket_errors else 0)
+    result["rps"] = round(result["rps"], 1)
+    return result
+
+
+def load(wrk, url):
+    """Warm up, then one bounded wrk run against `url` (on 127.0.0.1)."""
+    assert url.startswith("http://127.0.0.1:"), url
+    common = [wrk, f"-t{THREADS}", f"-c{CONNECTIONS}", "--timeout", "3s"]
+    subprocess.run(common + [f"-d{WARMUP}s", url], check=True, capture_output=True, timeout=WARMUP + 30)
+    done = subprocess.run(common + [f"-d{DURATION}s", "--latency", url], check=True, capture_output=True,
+                          text=True, timeout=DURATION + 30)
+    return parse_wrk(done.stdout)
+
+
+# --- containers --------------------------------------------------------------------------------
+
+def redis_volumes(volume, conf=None):
+    mounts = {volume.name: {"bind": "/data", "mode": "rw"}}
+    if conf is not None:
+        mounts[str(conf)] = {"bind": REDIS_CONF, "mode": "ro"}
+    return mounts
+
+
+def deploy(client, image, folder, env=None, redis_conf=True):
+    """A network, Redis on it (with the step's redis.conf if it has one), the web container; timed."""
+    started = time.monotonic()
+    network = containers.network()
+    conf = folder / "redis.conf" if redis_conf else folder / "no-redis.conf"
+    volume = containers.volume(client)
+    redis_container = containers.start_redis(
+        network, aliases=(REDIS_ALIAS,), volumes=redis_volumes(volume, conf if conf.is_file() else None),
+        command=f"redis-server {REDIS_CONF}" if conf.is_file() else None)
+    web = containers.start_web(image.id, env={"REDIS_HOST": REDIS_ALIAS, **(env or {})}, network=network)
+    return {"network": network, "volume": volume, "redis": redis_container, "web": web,
+            "seconds": time.monotonic() - started}
+
+
+def undeploy(deployment):
+    for name in ("web", "redis"):
+        containers.stop(deployment[name])
+    for name in ("volume", "network"):
+        try:
+            deployment[name].remove()
+        except Exception:
+            pass
+
+
+def solution(number):
+    step = course.find(number)
+    return step, ROOT / "solutions" / step.folder
+
+
+def pinned_build(client, number, pins):
+    """Build a solution's image and give it a tag of this run, so that a check running meanwhile
+    (which rebuilds the same folder and removes the image it replaces) cannot remove it."""
+    step, folder = solution(number)
+    image = containers.build(client, folder, step)
+    image.tag(f"{PIN}{step.folder}", labels.RUN_ID)
+    pins.append(f"{PIN}{step.folder}:{labels.RUN_ID}")
+    return client.images.get(pins[-1])
+
+
+def available(client, number, images, pins):
+    """images[number], built again if something outside the bench removed it meanwhile (`make clean`)."""
+    try:
+        client.images.get(images[number].id)
+    except docker.errors.ImageNotFound:
+        images[number] = pinned_build(client, number, pins)
+    return images[number]
+
+
+def unpin(client, pins):
+    for tag in pins:
+        try:
+            client.images.remove(tag)
+        except Exception:
+            pass
+
+
+# --- the three parts ---------------------------------------------------------------------------
+
+def bench_load(client, wrk, images, pins):
+    """wrk on /get and /set of steps 04 and 05, and on / of step 05."""
+    runs = {}
+    # the last one: step 05's app against a Redis without its redis.conf (no AOF, no fsync per write)
+    for number, paths, conf in ((4, ("get", "set"), True), (5, ("get", "set", "hello"), True), (5, ("set",), False)):
+        _, folder = solution(number)
+        deployment = deploy(client, available(client, number, images, pins), folder, redis_conf=conf)
+        try:
+            # published on 127.0.0.1 (containers.publish); name the address, not `localhost`
+            base = f"http://127.0.0.1:{deployment['web'].get_exposed_port(containers.WEB_PORT)}"
+            assert requests.get(base + "/set", params={"key": "bench", "value": "v" * 16}, timeout=10).ok
+            for path in paths:
+                url = {"get": f"{base}/get?key=bench", "set": f"{base}/set?key=bench&value=vvvvvvvvvvvvvvvv",
+                       "hello": f"{base}/"}[path]
+                name = f"{number:02d}-{path}" + ("" if conf else "-no-aof")
+                say(f"… {name}: wrk {DURATION} s, {CONNECTIONS} connections")
+                runs[name] = load(wrk, url)
+        finally:
+            undeploy(deployment)
+    return runs
+
+
+def bench_sizes(images):
+    sizes = {}
+    for number, image in images.items():
+        megabytes = image.attrs["Size"] / 1e6
+        sizes[f"{number:02d}"] = {"mb": round(megabytes, 1), "ratio_to_chapter": round(megabytes / CHAPTER_IMAGE_MB, 3)}
+    return sizes
+
+
+def floor(client, number, images, pins):
+    """Seconds to start, bare, the containers step `number`'s check needs until they answer."""
+    if number == 1:
+        return None
+    if number == 2:
+        started = time.monotonic()
+        redis_container = containers.start_redis()
+        seconds = time.monotonic() - started
+        containers.stop(redis_container)
+        return seconds
+    image = available(client, number, images, pins)
+    if number == 3:
+        started = time.monotonic()
+        web = containers.start_web(image.id)
+        seconds = time.monotonic() - started
+        containers.stop(web)
+        return seconds
+    deployment = deploy(client, image, solution(number)[1])
+    undeploy(deployment)
+    return deployment["seconds"]
+
+
+def run_check(number, env):
+    """`make check-step N TARGET=solutions` in its own process group; on Ctrl-C it is interrupted too
+    (and removes its containers itself) before the bench goes on to clean up."""
+    process = subprocess.Popen(["make", "--no-print-directory", "check-step", str(number), "TARGET=solutions"],
+                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    try:
+        return process.wait(timeout=300)
+    except BaseException:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+        raise
+
+
+def bench_checks(client, images, pins):
+    """Warm `make check-step N TARGET=solutions` (images already built) next to its floor."""
+    env = {key: value for key, value in os.environ.items() if key != "WORKSHOP_RUN_ID"}
+    env["WORKSHOP_LANG"] = "en"
+    checks = {}
+    for step in course.steps():
+        say(f"… make check-step {step.number} TARGET=solutions")
+        started = time.monotonic()
+        code = run_check(step.number, env)
+        seconds = time.monotonic() - started
+        bare = floor(client, step.number, images, pins)
+        checks[step.folder] = {
+            "passed": code == 0,
+            "check_s": round(seconds, 2),
+            "floor_s": round(bare, 2) if bare is not None else None,
+            "ratio": round(seconds / bare, 1) if bare else None,
+        }
+    return checks
+
+
+# --- report ------------------------------------------------------------------------------------
+
+def machine(client):
+    os_release = Path("/etc/os-release").read_text() if Path("/etc/os-release").exists() else ""
+    name = re.search(r'^PRETTY_NAME="?([^"\n]*)', os_release, re.M)
+    return {"cores": os.cpu_count(), "host": name.group(1) if name else platform.platform(),
+            "engine": f"dockerd {client.version().get('Version', '?')}",
+            "load_average_at_start": round(os.getloadavg()[0], 2),
+            "wrk": f"{THREADS} threads, {CONNECTIONS} connections, {DURATION} s per run"}
+
+
+def ratio(a, b):
+    return round(a / b, 2) if b else None
+
+
+def table(report):
+    load_runs, lines = report["load"], []
+    lines.append(f"Machine: {report['machine']['cores']} cores, {report['machine']['host']}, "
+                 f"{report['machine']['engine']}, load average {report['machine']['load_average_at_start']} "
+                 f"at start; wrk {report['machine']['wrk']}")
+    lines.append("")
+    lines.append(f"{'load':<42}{'req/s':>8}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}")
+    names = {"04-get": "04 /get  (flask run)", "04-set": "04 /set  (flask run)", "05-get": "05 /get  (gunicorn)",
+             "05-set": "05 /set  (gunicorn, AOF fsync always)", "05-set-no-aof": "05 /set  (gunicorn, Redis without AOF)",
+             "05-hello": "05 /     (gunicorn, no Redis call)"}
+    for key, label in names.items():
+        run = load_runs[key]
+        lines.append(f"{label:<42}{run['rps']:>8.0f}{run['p50_ms']:>10.2f}{run['p99_ms']:>10.2f}{run['errors']:>8}")
+    lines.append("")
+    for name, value in report["ratios"].items():
+        lines.append(f"{name:<46}{value:>8}")
+    lines.append("")
+    lines.append(f"{'image':<10}{'MB':>8}{'of 943 MB':>12}")
+    for number, size in report["images"].items():
+        lines.append(f"{number:<10}{size['mb']:>8.0f}{size['ratio_to_chapter']:>12.2f}")
+    lines.append("")
+    lines.append(f"{'warm check':<20}{'check s':>9}{'floor s':>9}{'ratio':>7}  passed")
+    for folder, check in report["checks"].items():
+        floor_s = f"{check['floor_s']:.2f}" if check["floor_s"] is not None else "–"
+        check_ratio = f"{check['ratio']:.1f}" if check["ratio"] is not None else "–"
+        lines.append(f"{folder:<20}{check['check_s']:>9.2f}{floor_s:>9}{check_ratio:>7}  {check['passed']}")
+    lines.append("")
+    lines.append(f"bench wall time: {report['seconds']:.0f} s")
+    return "\n".join(lines)
+
+
+def main():
+    signal.signal(signal.SIGTERM, _interrupt)
+    wrk = ensure_wrk()
+    client = connect()
+    started = time.monotonic()
+    labels.sweep_orphans(client)
+    pins = []
+    try:
+        images = {}
+        for number in (3, 4, 5):
+            say(f"… image of solutions/{solution(number)[0].folder}")
+            images[number] = pinned_build(client, number, pins)
+        report = {"machine": machine(client), "load": bench_load(client, wrk, images, pins)}
+        runs = report["load"]
+        report["ratios"] = {
+            "throughput 05/04, /get": ratio(runs["05-get"]["rps"], runs["04-get"]["rps"]),
+            "throughput 05/04, /set": ratio(runs["05-set"]["rps"], runs["04-set"]["rps"]),
+            "p50 latency 05/04, /get": ratio(runs["05-get"]["p50_ms"], runs["04-get"]["p50_ms"]),
+            "p50 latency 05/04, /set": ratio(runs["05-set"]["p50_ms"], runs["04-set"]["p50_ms"]),
+            "p99 latency 05/04, /get": ratio(runs["05-get"]["p99_ms"], runs["04-get"]["p99_ms"]),
+            "p99 latency 05/04, /set": ratio(runs["05-set"]["p99_ms"], runs["04-set"]["p99_ms"]),
+            "throughput 05/04, /set, both without AOF": ratio(runs["05-set-no-aof"]["rps"], runs["04-set"]["rps"]),
+            "throughput 05 /get / 05 / (Redis round-trip)": ratio(runs["05-get"]["rps"], runs["05-hello"]["rps"]),
+        }
+        report["images"] = bench_sizes(images)
+        report["checks"] = bench_checks(client, images, pins)
+        report["seconds"] = round(time.monotonic() - started, 1)
+    except KeyboardInterrupt:
+        say("\nInterrupted: removing what the bench created…")
+        return 130
+    finally:
+        labels.sweep_this_run(client)
+        unpin(client, pins)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    partial = RESULTS.with_suffix(".json.tmp")
+    partial.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    partial.replace(RESULTS)
+    say()
+    say(table(report))
+    say(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+    return 0
