@@ -20,9 +20,9 @@ STEP = course.steps()[0]  # runs no container: fast
 class Watcher:
     """`python -m checker watch` in the background, its output collected line by line."""
 
-    def __init__(self, target, env=None):
+    def __init__(self, target, env=None, step=STEP):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "checker", "watch", str(STEP.number), "--target", str(target)],
+            [sys.executable, "-m", "checker", "watch", str(step.number), "--target", str(target)],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env={**os.environ, "WORKSHOP_LANG": "en", **(env or {})},
         )
@@ -88,8 +88,8 @@ def watch(tmp_path):
     """Start watchers on a target; each is stopped and closed after the test."""
     started = []
 
-    def start(target, env=None):
-        watcher = Watcher(target, env={"WORKSHOP_STATE_DIR": str(tmp_path / "state"), **(env or {})})
+    def start(target, env=None, step=STEP):
+        watcher = Watcher(target, env={"WORKSHOP_STATE_DIR": str(tmp_path / "state"), **(env or {})}, step=step)
         started.append(watcher)
         return watcher
 
@@ -159,3 +159,24 @@ def test_bad_input(checker, target, tmp_path):
     for result in results:
         assert result.returncode != 0 and result.stderr.strip() and "Traceback" not in result.stderr
     assert "WATCH_POLL" in results[2].stderr
+
+
+def test_ctrl_c_removes_the_containers_of_a_running_check(watch, tmp_path):
+    """Ctrl-C while a step's check has containers running: the watcher exits and they are gone."""
+    from checker import labels
+    from checker.engine import connect
+
+    step = next(step for step in course.steps() if step.docker)
+    shutil.copytree(ROOT / "solutions" / step.folder, tmp_path / "work" / step.folder)
+    run_id = f"watch-test-{os.getpid()}-{time.monotonic_ns()}"
+    client = connect()
+    mine = {"label": f"{labels.RUN}={run_id}"}
+    watcher = watch(tmp_path / "work", env={"WORKSHOP_RUN_ID": run_id}, step=step)
+    watcher.wait_for("Watching")
+    deadline = time.monotonic() + 60
+    while not client.containers.list(all=True, filters=mine) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert client.containers.list(all=True, filters=mine), "the check never started a container"
+    assert watcher.interrupt() == 0
+    assert client.containers.list(all=True, filters=mine) == []
+    assert client.networks.list(filters=mine) == []
