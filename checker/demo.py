@@ -102,6 +102,7 @@ def run(step, port):
 
     from . import containers
     from .cli import engine_or_exit
+    from .engine import reason
     from .failures import CheckFailure
     from .images import missing
 
@@ -139,6 +140,9 @@ def run(step, port):
         code = 1
     except docker.errors.APIError as error:
         print(msg("demo.failed", layer=msg("layer.container"), message=error.explanation or error), file=sys.stderr)
+        code = 1
+    except (docker.errors.DockerException, requests.RequestException) as error:  # the engine went away
+        print(msg("demo.failed", layer=msg("layer.container"), message=reason(error)), file=sys.stderr)
         code = 1
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not stop the clean-up
