@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from . import ROOT, STATE_DIR
 from .messages import msg
