@@ -43,22 +43,23 @@ def count_checks(step):
     return counter.count
 
 
-def missing_suite(step):
-    """A JUnit testsuite with one failed case for a step folder that is not there."""
+def failed_suite(step, state):
+    """A JUnit testsuite with one failed case, for a step whose check did not run."""
     suite = ET.Element("testsuite", name=step.folder, tests="1", failures="1", errors="0", skipped="0")
-    case = ET.SubElement(suite, "testcase", classname=step.folder, name="step folder present")
-    ET.SubElement(case, "failure", message=msg("grade.missing_case", folder=step.folder))
+    case = ET.SubElement(suite, "testcase", classname=step.folder, name="step checked")
+    text = msg("grade.missing_case", folder=step.folder) if state == "grade.missing" else msg(state)
+    ET.SubElement(case, "failure", message=text)
     return suite
 
 
 def merge(parts, destination):
-    """One <testsuites> file from each step's JUnit file (or a stand-in suite)."""
+    """One <testsuites> file from each step's JUnit file (or a failed suite where none was written)."""
     root = ET.Element("testsuites", name="docker-0-to-1 grade")
-    for step, path in parts:
-        if path is not None and path.is_file():
+    for step, state, path in parts:
+        if path.is_file():
             root.extend(ET.parse(path).getroot().iter("testsuite"))
         else:
-            root.append(missing_suite(step))
+            root.append(failed_suite(step, state))
     destination.parent.mkdir(parents=True, exist_ok=True)
     ET.ElementTree(root).write(destination, encoding="utf-8", xml_declaration=True)
 
@@ -99,7 +100,7 @@ def grade(target, xml_path):
             if state == "grade.missing":
                 print("  " + msg("target.step_missing", path=label(target), expected=step.folder), flush=True)
             rows.append((step, state, passed, total))
-            parts.append((step, junit if state != "grade.missing" else None))
+            parts.append((step, state, junit))
             print(flush=True)
         merge(parts, xml_path)
     print(msg("grade.header", path=label(target)))
