@@ -184,8 +184,12 @@ def bench_load(client, wrk, images, pins):
     return runs
 
 
-def bench_sizes(images):
-    sizes = {}
+def bench_sizes(client, images):
+    base = client.images.get(course.images()["python"])
+    standin = labels.STANDIN in (base.labels or {})
+    megabytes = base.attrs["Size"] / 1e6
+    sizes = {"base": {"mb": round(megabytes, 1), "ratio_to_chapter": round(megabytes / CHAPTER_IMAGE_MB, 3),
+                      "image": course.images()["python"] + (" (offline stand-in)" if standin else "")}}
     for number, image in images.items():
         megabytes = image.attrs["Size"] / 1e6
         sizes[f"{number:02d}"] = {"mb": round(megabytes, 1), "ratio_to_chapter": round(megabytes / CHAPTER_IMAGE_MB, 3)}
@@ -285,7 +289,7 @@ def table(report):
     lines.append("")
     lines.append(f"{'image':<10}{'MB':>8}{'of 943 MB':>12}")
     for number, size in report["images"].items():
-        lines.append(f"{number:<10}{size['mb']:>8.0f}{size['ratio_to_chapter']:>12.2f}")
+        lines.append(f"{number:<10}{size['mb']:>8.0f}{size['ratio_to_chapter']:>12.2f}  {size.get('image', '')}")
     lines.append("")
     lines.append(f"{'warm check':<20}{'check s':>9}{'floor s':>9}{'ratio':>7}  passed")
     for folder, check in report["checks"].items():
@@ -321,7 +325,7 @@ def main():
             "throughput 05/04, /set, both without AOF": ratio(runs["05-set-no-aof"]["rps"], runs["04-set"]["rps"]),
             "throughput 05 /get / 05 / (Redis round-trip)": ratio(runs["05-get"]["rps"], runs["05-hello"]["rps"]),
         }
-        report["images"] = bench_sizes(images)
+        report["images"] = bench_sizes(client, images)
         report["checks"] = bench_checks(client, images, pins)
         report["seconds"] = round(time.monotonic() - started, 1)
     except KeyboardInterrupt:
