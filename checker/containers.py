@@ -64,8 +64,8 @@ class _FailFastWait(WaitStrategy):
             try:
                 if self.ready(container):
                     return
-            except LoopbackOnly:
-                raise  # a finding, not a "not yet": HttpReady turns it into its own failure
+            except Finding:
+                raise  # not a "not yet": HttpReady turns it into its own failure
             except Exception:
                 pass
             time.sleep(self._poll_interval)
@@ -112,8 +112,14 @@ class HttpReady(_FailFastWait):
             requests.get(url, timeout=2)
             return True
         except requests.ConnectionError:
-            if time.monotonic() - self.started > 1.0 and listens_on_loopback_only(container, self.port):
-                raise LoopbackOnly() from None
+            waited = time.monotonic() - self.started
+            if waited > 1.0:
+                ports = listening(container)
+                if ports.get(self.port) and all(address in LOOPBACK for address in ports[self.port]):
+                    raise LoopbackOnly() from None
+                # something listens, but not on our port: give a slow start 2 s before saying so
+                if waited > 2.0 and ports and self.port not in ports:
+                    raise OtherPort(sorted(ports)) from None
             return False
 
     def wait_until_ready(self, container):
@@ -123,27 +129,47 @@ class HttpReady(_FailFastWait):
             raise CheckFailure(
                 "network", f"the app in the container listens on 127.0.0.1:{self.port} only, so nothing outside "
                 "the container can reach it", fix="loopback-only", log=tail(logs(container), 6)) from None
+        except OtherPort as found:
+            ports = ", ".join(str(port) for port in found.ports)
+            raise CheckFailure(
+                "container", f"the app in the container listens on port {ports}, not on {self.port}, the port "
+                "that is published", fix="wrong-port", log=tail(logs(container), 6)) from None
 
 
-class LoopbackOnly(Exception):
+class Finding(Exception):
+    """What a wait found out about a container: waiting longer would not change it."""
+
+
+class LoopbackOnly(Finding):
     """The process in the container listens on 127.0.0.1 only."""
 
 
-def listens_on_loopback_only(container, port):
-    """True when the container's listening socket on `port` is bound to 127.0.0.1 (or ::1)."""
+class OtherPort(Finding):
+    """The process in the container listens, but on other ports."""
+
+    def __init__(self, ports):
+        super().__init__(ports)
+        self.ports = ports
+
+
+LOOPBACK = {"0100007F", "00000000000000000000000001000000"}  # 127.0.0.1 and ::1 as /proc/net/tcp* spell them
+ENGINE_DNS = "0B00007F"  # 127.0.0.11: the engine's DNS server inside containers on user-defined networks
+
+
+def listening(container):
+    """{port: [addresses]} of the TCP sockets listening inside the container, the engine's DNS left out."""
     try:
         result = container.get_wrapped_container().exec_run(["cat", "/proc/net/tcp", "/proc/net/tcp6"])
     except docker.errors.APIError:
-        return False
-    listeners = []
-    for line in result.output.decode(errors="replace").splitlines()[1:]:
+        return {}
+    found = {}
+    for line in result.output.decode(errors="replace").splitlines():
         fields = line.split()
         if len(fields) > 3 and fields[3] == "0A" and ":" in fields[1]:
             address, hex_port = fields[1].rsplit(":", 1)
-            if int(hex_port, 16) == port:
-                listeners.append(address)
-    loopback = {"0100007F", "00000000000000000000000001000000"}
-    return bool(listeners) and all(address in loopback for address in listeners)
+            if address != ENGINE_DNS:
+                found.setdefault(int(hex_port, 16), []).append(address)
+    return found
 
 
 def logs(container):
