@@ -2,8 +2,9 @@
 
 1. Load: wrk against /get and /set of the step-04 solution (Flask's development server) and of the
    step-05 solution (gunicorn), both in containers with Redis on a network, on 127.0.0.1 published
-   ports, for a bounded time each; and GET / of the step-05 container (gunicorn + Flask, no Redis
-   call) as the hello-world baseline that shows what the Redis round-trip costs.
+   ports, for a bounded time each, in turns over three rounds; and GET / of the step-05 container
+   (gunicorn + Flask, no Redis call) as the hello-world baseline that shows what the Redis
+   round-trip costs.
 2. Image sizes of the step 03-05 solutions next to the 943 MB image of the original chapter.
 3. Warm `make check-step N TARGET=solutions` wall time per step next to its floor: the bare start
    time of the containers that step's check needs.
@@ -31,8 +32,9 @@ from checker.engine import connect
 
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 CHAPTER_IMAGE_MB = 943           # `docker images` in the chapter: python:3 + flask + redis
-DURATION, THREADS, CONNECTIONS = 5, 2, 16   # each wrk run: seconds, threads, open connections
-WARMUP = 1                       # seconds of unrecorded load before each measured run
+DURATION, THREADS, CONNECTIONS = 4, 2, 16   # each wrk run: seconds, threads, open connections
+ROUNDS = 3                       # each scenario runs this often, taking turns with the others
+WARMUP = 1                       # seconds of unrecorded load before a scenario's first run
 REDIS_ALIAS = "redis-host"
 REDIS_CONF = "/usr/local/etc/redis/redis.conf"
 PIN = "workshop-bench/"          # repository of the tags that keep the bench's images during the run
@@ -85,11 +87,12 @@ def parse_wrk(output):
     return result
 
 
-def load(wrk, url):
-    """Warm up, then one bounded wrk run against `url` (on 127.0.0.1)."""
+def load(wrk, url, warmup=False):
+    """One bounded wrk run against `url` (on 127.0.0.1), after an unrecorded one if `warmup`."""
     assert url.startswith("http://127.0.0.1:"), url
     common = [wrk, f"-t{THREADS}", f"-c{CONNECTIONS}", "--timeout", "3s"]
-    subprocess.run(common + [f"-d{WARMUP}s", url], check=True, capture_output=True, timeout=WARMUP + 30)
+    if warmup:
+        subprocess.run(common + [f"-d{WARMUP}s", url], check=True, capture_output=True, timeout=WARMUP + 30)
     done = subprocess.run(common + [f"-d{DURATION}s", "--latency", url], check=True, capture_output=True,
                           text=True, timeout=DURATION + 30)
     return parse_wrk(done.stdout)
@@ -162,26 +165,41 @@ def unpin(client, pins):
 
 # --- the three parts ---------------------------------------------------------------------------
 
+# (name, step, path, with the step's redis.conf); the last: step 05 against Redis without AOF
+SCENARIOS = (("04-get", 4, "get", True), ("04-set", 4, "set", True), ("05-get", 5, "get", True),
+             ("05-set", 5, "set", True), ("05-hello", 5, "hello", True), ("05-set-no-aof", 5, "set", False))
+PATHS = {"get": "/get?key=bench", "set": "/set?key=bench&value=vvvvvvvvvvvvvvvv", "hello": "/"}
+
+
 def bench_load(client, wrk, images, pins):
-    """wrk on /get and /set of steps 04 and 05, and on / of step 05."""
-    runs = {}
-    # the last one: step 05's app against a Redis without its redis.conf (no AOF, no fsync per write)
-    for number, paths, conf in ((4, ("get", "set"), True), (5, ("get", "set", "hello"), True), (5, ("set",), False)):
-        _, folder = solution(number)
-        deployment = deploy(client, available(client, number, images, pins), folder, redis_conf=conf)
-        try:
+    """wrk on /get and /set of steps 04 and 05, / of step 05, and step 05 without AOF.
+
+    All deployments run side by side and the scenarios take turns, ROUNDS times: load from other
+    work on the machine then weighs on every scenario alike. Each scenario reports its median run.
+    """
+    deployments, runs = {}, {}
+    try:
+        for number, conf in ((4, True), (5, True), (5, False)):
+            deployment = deploy(client, available(client, number, images, pins), solution(number)[1], redis_conf=conf)
+            deployments[number, conf] = deployment
             # published on 127.0.0.1 (containers.publish); name the address, not `localhost`
-            base = f"http://127.0.0.1:{deployment['web'].get_exposed_port(containers.WEB_PORT)}"
-            assert requests.get(base + "/set", params={"key": "bench", "value": "v" * 16}, timeout=10).ok
-            for path in paths:
-                url = {"get": f"{base}/get?key=bench", "set": f"{base}/set?key=bench&value=vvvvvvvvvvvvvvvv",
-                       "hello": f"{base}/"}[path]
-                name = f"{number:02d}-{path}" + ("" if conf else "-no-aof")
-                say(f"… {name}: wrk {DURATION} s, {CONNECTIONS} connections")
-                runs[name] = load(wrk, url)
-        finally:
+            deployment["base"] = f"http://127.0.0.1:{deployment['web'].get_exposed_port(containers.WEB_PORT)}"
+            assert requests.get(deployment["base"] + "/set", params={"key": "bench", "value": "v"}, timeout=10).ok
+        for round_number in range(1, ROUNDS + 1):
+            say(f"… load, round {round_number}/{ROUNDS}: {len(SCENARIOS)} scenarios, wrk {DURATION} s each")
+            for name, number, path, conf in SCENARIOS:
+                url = deployments[number, conf]["base"] + PATHS[path]
+                runs.setdefault(name, []).append(load(wrk, url, warmup=round_number == 1))
+    finally:
+        for deployment in deployments.values():
             undeploy(deployment)
-    return runs
+    return {name: median_run(results) for name, results in runs.items()}
+
+
+def median_run(results):
+    """The run with the median throughput, and the throughput of every run."""
+    ordered = sorted(results, key=lambda run: run["rps"])
+    return {**ordered[len(ordered) // 2], "rps_runs": [run["rps"] for run in results]}
 
 
 def bench_sizes(client, images):
@@ -263,7 +281,8 @@ def machine(client):
     return {"cores": os.cpu_count(), "host": name.group(1) if name else platform.platform(),
             "engine": f"dockerd {client.version().get('Version', '?')}",
             "load_average_at_start": round(os.getloadavg()[0], 2),
-            "wrk": f"{THREADS} threads, {CONNECTIONS} connections, {DURATION} s per run"}
+            "wrk": f"{THREADS} threads, {CONNECTIONS} connections, {DURATION} s per run, "
+                   f"median of {ROUNDS} runs taken in turns"}
 
 
 def ratio(a, b):
