@@ -400,6 +400,6 @@ def rebuild_after_edit(client, folder, edit):
                 elif CACHE_HIT.match(line.strip()) and steps:
                     steps[-1][1] = True
         seconds = time.monotonic() - started
-    # only the build's log was wanted; the image may carry the stand-in base's labels, which sweeps keep
+    # only the build's log was wanted: drop the image now rather than at the end of the run
     _remove_quietly(client, tag)
     return [tuple(entry) for entry in steps], seconds, "\n".join(log)

@@ -100,7 +100,9 @@ def _ensure_base(client):
         _debootstrap(tmp)
         # debootstrap keeps the packages it downloaded; the image does not need them
         subprocess.run(f"rm -rf {tmp}/var/cache/apt/archives/*.deb {tmp}/var/lib/apt/lists/*", shell=True, check=True)
-        changes = [f"LABEL {labels.OWNED}=true", f"LABEL {labels.STANDIN}=true"]
+        # not OWNED: images and containers built from a stand-in inherit its labels, and a
+        # learner's own `docker run redis:8` must never look like something a sweep may remove
+        changes = [f"LABEL {labels.STANDIN}=true"]
         cmd = ["docker", "import"] + sum((["--change", c] for c in changes), []) + ["-", BASE]
         tar = subprocess.Popen(["tar", "-C", tmp, "-c", "."], stdout=subprocess.PIPE)
         subprocess.run(cmd, stdin=tar.stdout, check=True, stdout=subprocess.DEVNULL)
@@ -138,7 +140,7 @@ def build_standin(client, role, name):
         rm=True,
         forcerm=True,
         decode=True,
-        labels={labels.OWNED: "true", labels.STANDIN: "true", f"{labels.PREFIX}.standin-for": name},
+        labels={labels.STANDIN: "true", f"{labels.PREFIX}.standin-for": name},
     )
     for chunk in stream:
         if "error" in chunk:

@@ -12,7 +12,7 @@ RUN = f"{PREFIX}.run"              # which checker run made it
 PID = f"{PREFIX}.pid"              # the process of that run, to find runs that were killed
 HOST = f"{PREFIX}.host"            # the machine of that run (a shared engine may serve several)
 CACHE = f"{PREFIX}.cache"          # learner images kept to reuse the layer cache
-STANDIN = f"{PREFIX}.standin"      # base images built here because no registry answered
+STANDIN = f"{PREFIX}.standin"      # base images built here because no registry answered (not OWNED)
 
 RUN_ID = os.environ.get("WORKSHOP_RUN_ID") or uuid.uuid4().hex[:12]
 os.environ["WORKSHOP_RUN_ID"] = RUN_ID
@@ -79,7 +79,7 @@ def _remove_all(client, keep):
             removed += _removed(lambda: volume.remove(force=True))
     for image in client.api.images(filters={"label": OWNED}):
         labels = image.get("Labels") or {}
-        if CACHE not in labels and STANDIN not in labels and not keep(labels):
+        if CACHE not in labels and not keep(labels):
             removed += _removed(lambda: client.images.remove(image["Id"], force=True))
     return removed
 
@@ -95,7 +95,10 @@ def sweep_this_run(client):
 
 
 def sweep_everything(client):
-    """Remove everything any run created, the image cache included (make clean); stand-ins stay."""
+    """Remove everything any run created, the image cache included (make clean).
+
+    Stand-in base images are not OWNED, so they stay, like any image a learner pulled.
+    """
     removed = _remove_all(client, keep=lambda labels: False)
     for image in client.images.list(filters={"label": CACHE}):
         client.images.remove(image.id, force=True)
