@@ -67,8 +67,9 @@ def _pull(client, name):
     try:
         client.images.pull(name)
     except Exception as error:
-        reason = getattr(error, "explanation", None) or str(error)
-        return str(reason).splitlines()[0][-100:]
+        reason = str(getattr(error, "explanation", None) or error).splitlines()[0]
+        # "Get https://…/v2/: dial tcp: lookup registry… on …: no such host" -> the part after "dial tcp:"
+        return reason.split("dial tcp:")[-1].strip()[-100:]
     return None
 
 
