@@ -1,12 +1,20 @@
 """The catalog of wrong answers: each one is rejected by its step's check, with the intended hint.
 
-A case is a folder tests/wrong_answers/<step folder>/<case name>/ holding files that overlay a copy
-of solutions/<step folder>/ (a file of the same name replaces the solution's, a new one is added),
-and expect.toml:
+A case is a folder tests/wrong_answers/<step folder>/<case name>/ that changes a copy of
+solutions/<step folder>/. Its expect.toml:
 
     fix = "root-text"          # the hint key the FIRST failing check must name
     why = "one line: what the learner got wrong"
     delete = ["hello.py"]      # optional: solution files the learner does not have
+
+    [[edit]]                   # optional, repeatable: the mistake, written as a change of the solution
+    file = "hello.py"
+    find = "Hello, Flask"      # must occur exactly once in the solution's file
+    replace = "hello, flask"
+
+Edits are applied first, in order. Then any other file in the case folder is laid over the copy as a
+whole (a file of the same name replaces the solution's, a new one is added): for files that are new
+or entirely different. Last, `delete` removes files.
 """
 
 import re
@@ -60,11 +68,28 @@ def step(case):
     return found
 
 
-@pytest.fixture
-def target(tmp_path, case, expected, step):
-    """A folder laid out like steps/: the solution with the case's files laid over it."""
-    folder = tmp_path / step.folder
+def edit(case, folder, change):
+    """Apply one [[edit]] of `case` to its file in `folder`; fail, naming the case, unless `find` occurs once."""
+    name = f"{case.parent.name}/{case.name}"
+    path = folder / change["file"]
+    if not path.is_file():
+        pytest.fail(f"{name}: [[edit]] names {change['file']}, which the solution does not have", pytrace=False)
+    with open(path, encoding="utf-8", newline="") as handle:
+        text = handle.read()
+    count = text.count(change["find"])
+    if count != 1:
+        pytest.fail(f"{name}: the [[edit]] find text occurs {count} times in {change['file']}, not exactly once"
+                    f" (did the solution change?):\n{change['find']}", pytrace=False)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text.replace(change["find"], change["replace"]))
+
+
+def lay_out(case, expected, step, root):
+    """Copy the step's solution into root/<step folder> and apply the case: edits, whole files, delete."""
+    folder = root / step.folder
     shutil.copytree(ROOT / "solutions" / step.folder, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for change in expected.get("edit", []):
+        edit(case, folder, change)
     for source in case.rglob("*"):
         if source.is_file() and source.name != "expect.toml":
             destination = folder / source.relative_to(case)
@@ -73,20 +98,33 @@ def target(tmp_path, case, expected, step):
     for name in expected.get("delete", []):
         path = folder / name
         shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
+@pytest.fixture
+def target(tmp_path, case, expected, step):
+    """A folder laid out like steps/: the solution with the case applied to it."""
+    lay_out(case, expected, step, tmp_path)
     return tmp_path
 
 
 @pytest.mark.parametrize("case", cases(), indirect=True)
-def test_case_is_well_formed(case, expected, step):
-    """expect.toml names a hint the step knows and says why the answer is wrong."""
+def test_case_is_well_formed(tmp_path, case, expected, step):
+    """expect.toml names a hint the step knows, says why the answer is wrong, and its edits apply."""
     # only the documented keys, so a typo like `fixes =` does not go unnoticed
-    assert set(expected) <= {"fix", "why", "delete"}, sorted(expected)
+    assert set(expected) <= {"fix", "why", "delete", "edit"}, sorted(expected)
     # the hint key exists, else the assertion on the checker's output could never hold
     assert expected.get("fix") in known_fixes(step), expected.get("fix")
     # one line for the reader of the catalog
     assert expected.get("why", "").strip() and "\n" not in expected["why"].strip()
+    for change in expected.get("edit", []):
+        # each edit says which file, what to find and what to put instead, and nothing else
+        assert set(change) == {"file", "find", "replace"}, sorted(change)
+        # an edit that finds nothing or replaces a text by itself changes nothing
+        assert change["find"] and change["find"] != change["replace"], change
     # a case that changes nothing would test the solution again
-    assert any(p.name != "expect.toml" for p in case.iterdir()) or expected.get("delete")
+    assert any(p.name != "expect.toml" for p in case.iterdir()) or expected.get("delete") or expected.get("edit")
+    # every edit's find text still occurs exactly once in the solution (fails naming the case if not)
+    lay_out(case, expected, step, tmp_path)
 
 
 @pytest.mark.parametrize("case", cases(), indirect=True)
