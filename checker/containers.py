@@ -336,7 +336,9 @@ def build(client, folder, step):
                 found = STEP_LINE.match(line.strip())
                 if found:
                     current = found.group(3)
-                    progress(f"build {found.group(1)}/{found.group(2)}: {current[:70]}")
+                    # the engine appends our labels as extra steps: not the learner's instructions
+                    if not current.startswith(f"LABEL {labels.PREFIX}."):
+                        progress(f"build {found.group(1)}/{found.group(2)}: {current[:70]}")
     except docker.errors.APIError as error:
         explanation = str(error.explanation or error)
         raise CheckFailure("build", f"the engine rejected the Dockerfile: {explanation}",
