@@ -18,7 +18,7 @@ RUN_ID = f"cleanup-test-{uuid.uuid4().hex[:8]}"
 
 def owned_containers(client):
     """Containers made by the check runs this module starts."""
-    return client.containers.list(all=True, filters={"label": f"{labels.RUN}={RUN_ID}"})
+    return client.containers.list(all=True, filters={"label": f"{labels.RUN}={RUN_ID}"}, sparse=True)
 
 
 def start_check_and_wait_for_a_container(client):

@@ -24,7 +24,7 @@ def free_port():
 def owned_by(client, run_id):
     """Containers, networks and volumes of one demo run."""
     wanted = {"label": f"{labels.RUN}={run_id}"}
-    return (client.containers.list(all=True, filters=wanted) + client.networks.list(filters=wanted)
+    return (client.containers.list(all=True, filters=wanted, sparse=True) + client.networks.list(filters=wanted)
             + client.volumes.list(filters=wanted))
 
 

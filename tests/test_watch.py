@@ -174,9 +174,9 @@ def test_ctrl_c_removes_the_containers_of_a_running_check(watch, tmp_path):
     watcher = watch(tmp_path / "work", env={"WORKSHOP_RUN_ID": run_id}, step=step)
     watcher.wait_for("Watching")
     deadline = time.monotonic() + 60
-    while not client.containers.list(all=True, filters=mine) and time.monotonic() < deadline:
+    while not client.containers.list(all=True, filters=mine, sparse=True) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert client.containers.list(all=True, filters=mine), "the check never started a container"
+    assert client.containers.list(all=True, filters=mine, sparse=True), "the check never started a container"
     assert watcher.interrupt() == 0
-    assert client.containers.list(all=True, filters=mine) == []
+    assert client.containers.list(all=True, filters=mine, sparse=True) == []
     assert client.networks.list(filters=mine) == []
