@@ -10,6 +10,7 @@ import time
 import pytest
 
 from .failures import CheckFailure
+from .i18n import lang
 from .messages import msg
 
 _stream = sys.__stdout__
@@ -35,9 +36,13 @@ def _clear_progress():
 
 
 def title_of(item):
-    """A check's one-line title: the first line of its docstring."""
+    """A check's one-line title: the first line of its docstring, or in Chinese its `zh:` line."""
     doc = (getattr(item, "function", None) and item.function.__doc__) or item.name
-    title = doc.strip().splitlines()[0]
+    lines = [line.strip() for line in doc.strip().splitlines()]
+    title = lines[0]
+    if lang() == "zh":
+        # a second docstring line `zh: <title>` translates the title; English when there is none
+        title = next((line[3:].strip() for line in lines[1:] if line.startswith("zh:")), "") or title
     # a check may add what it measured: record_property("note", "280 MB") -> "title (280 MB)"
     notes = [str(value) for key, value in getattr(item, "user_properties", ()) if key == "note"]
     return f"{title} ({', '.join(notes)})" if notes else title

@@ -13,12 +13,16 @@ def module(folder):
 
 
 def test_app_is_defined(module):
-    """hello.py imports and defines `app = Flask(__name__)`"""
+    """hello.py imports and defines `app = Flask(__name__)`
+    zh: hello.py 能被导入，并定义了 `app = Flask(__name__)`
+    """
     apps.flask_app(module)
 
 
 def test_root_answers_hello(module):
-    """GET / answers 200 with the text `Hello, Flask` (in-process test client)"""
+    """GET / answers 200 with the text `Hello, Flask` (in-process test client)
+    zh: GET / 返回 200 和文本 `Hello, Flask`（进程内测试客户端）
+    """
     response = apps.flask_app(module).test_client().get("/")
     # a route that is missing makes Flask itself answer 404
     expect(response.status_code == 200, "code", f"GET / answered {response.status_code}, expected 200",
@@ -30,7 +34,9 @@ def test_root_answers_hello(module):
 
 
 def test_served_by_flask_run(folder):
-    """`flask --app hello run` serves GET / over real HTTP"""
+    """`flask --app hello run` serves GET / over real HTTP
+    zh: `flask --app hello run` 通过真实的 HTTP 响应 GET /
+    """
     with apps.LocalServer(folder) as server:
         response = server.get("/")
     # the same answer through a real server process and socket as through the test client

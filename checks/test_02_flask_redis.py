@@ -33,12 +33,16 @@ def answered(server, response, status, fix):
 
 
 def test_app_is_defined(module):
-    """hello.py imports and defines `app = Flask(__name__)`"""
+    """hello.py imports and defines `app = Flask(__name__)`
+    zh: hello.py 能被导入，并定义了 `app = Flask(__name__)`
+    """
     apps.flask_app(module)
 
 
 def test_connection_defaults(module):
-    """the Redis connection defaults to localhost:6379, db 0"""
+    """the Redis connection defaults to localhost:6379, db 0
+    zh: Redis 连接默认为 localhost:6379、db 0
+    """
     clients = [v for v in vars(module).values() if isinstance(v, redis.Redis)]
     # a module-level client is how the chapter connects; read where it points
     expect(clients, "code", "hello.py has no module-level redis.Redis(...) client", fix="redis-client")
@@ -50,7 +54,9 @@ def test_connection_defaults(module):
 
 
 def test_set_stores_in_redis(server, redis_db):
-    """/set answers `OK. We have set K to be V` and the value is in Redis"""
+    """/set answers `OK. We have set K to be V` and the value is in Redis
+    zh: /set 返回 `OK. We have set K to be V`，且值已写入 Redis
+    """
     response = server.get("/set", key=KEY, value=VALUE)
     answered(server, response, 200, "set-route")
     # the chapter's exact confirmation text
@@ -63,7 +69,9 @@ def test_set_stores_in_redis(server, redis_db):
 
 
 def test_get_reads_from_redis(server, redis_db):
-    """/get answers the value that is in Redis, as plain UTF-8 text"""
+    """/get answers the value that is in Redis, as plain UTF-8 text
+    zh: /get 以纯 UTF-8 文本返回 Redis 中的值
+    """
     redis_db.set("written-by-the-check", "straight into Redis")
     response = server.get("/get", key="written-by-the-check")
     answered(server, response, 200, "get-not-from-redis")
@@ -73,7 +81,9 @@ def test_get_reads_from_redis(server, redis_db):
 
 
 def test_unicode_round_trip(server, redis_db):
-    """Unicode keys and values go through /set, Redis and /get unchanged"""
+    """Unicode keys and values go through /set, Redis and /get unchanged
+    zh: Unicode 键和值经过 /set、Redis 和 /get 后保持不变
+    """
     key, value = "键-ключ-🔑", "值 ✓ ünïcödé"
     answered(server, server.get("/set", key=key, value=value), 200, "set-route")
     # Redis stores the UTF-8 bytes of what was sent
@@ -85,7 +95,9 @@ def test_unicode_round_trip(server, redis_db):
 
 
 def test_missing_parameters_are_400(server, redis_db):
-    """missing key or value answers 400 with a message, and writes nothing"""
+    """missing key or value answers 400 with a message, and writes nothing
+    zh: 缺少 key 或 value 时返回 400 和一条消息，且不写入任何数据
+    """
     for path, params in (("/set", {"key": "only-key"}), ("/set", {"value": "only-value"}), ("/get", {})):
         response = server.get(path, **params)
         answered(server, response, 400, "missing-params")
@@ -97,14 +109,18 @@ def test_missing_parameters_are_400(server, redis_db):
 
 
 def test_unknown_key_is_404(server, redis_db):
-    """/get of a key that does not exist answers 404 with a message (not the chapter's 500)"""
+    """/get of a key that does not exist answers 404 with a message (not the chapter's 500)
+    zh: /get 一个不存在的键时返回 404 和一条消息（而不是教程中的 500）
+    """
     response = server.get("/get", key="never-set")
     answered(server, response, 404, "unknown-key")
     expect(response.text.strip(), "code", "/get answered 404 with an empty body", fix="unknown-key")
 
 
 def test_redis_down_is_503(folder):
-    """with Redis unreachable, /set and /get answer 503 with a message, never a traceback"""
+    """with Redis unreachable, /set and /get answer 503 with a message, never a traceback
+    zh: Redis 不可达时，/set 和 /get 返回 503 和一条消息，绝不返回 traceback
+    """
     closed = str(apps.free_port())
     with apps.LocalServer(folder, env={"REDIS_HOST": "127.0.0.1", "REDIS_PORT": closed}) as down:
         for path, params in (("/set", {"key": "k", "value": "v"}), ("/get", {"key": "k"})):

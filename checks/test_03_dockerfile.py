@@ -37,13 +37,17 @@ def instruction(layer):
 
 
 def test_dockerfile_builds(image):
-    """the Dockerfile builds into an image"""
+    """the Dockerfile builds into an image
+    zh: Dockerfile 能构建出镜像
+    """
     # the fixture raised with the failing instruction and the build log if the build broke
     expect(image.id, "build", "the build produced no image", fix="build-failed")
 
 
 def test_image_has_a_command(engine, image):
-    """the image starts the app with its own CMD or ENTRYPOINT"""
+    """the image starts the app with its own CMD or ENTRYPOINT
+    zh: 镜像用自己的 CMD 或 ENTRYPOINT 启动应用
+    """
     config = image.attrs["Config"]
     base = engine.images.get(course.images()["python"]).attrs["Config"]
     # without CMD/ENTRYPOINT the image inherits the base image's `python3`, which exits at once
@@ -53,7 +57,9 @@ def test_image_has_a_command(engine, image):
 
 
 def test_exec_form(image):
-    """ENTRYPOINT/CMD are in exec form (a JSON list), so flask runs as the main process"""
+    """ENTRYPOINT/CMD are in exec form (a JSON list), so flask runs as the main process
+    zh: ENTRYPOINT/CMD 使用 exec 形式（JSON 列表），让 flask 作为主进程运行
+    """
     config = image.attrs["Config"]
     for name in ("Entrypoint", "Cmd"):
         command = config.get(name) or []
@@ -62,7 +68,9 @@ def test_exec_form(image):
 
 
 def test_container_answers_hello(web):
-    """a container of the image starts and answers `Hello, Flask` on GET / through the published port"""
+    """a container of the image starts and answers `Hello, Flask` on GET / through the published port
+    zh: 镜像的容器能启动，并通过发布的端口对 GET / 返回 `Hello, Flask`
+    """
     response = requests.get(containers.url(web), timeout=5)
     # the step-02 app is unchanged: its `/` route is the quickest proof that the container serves it
     expect(response.status_code == 200 and response.text.strip() == "Hello, Flask", "container",
@@ -71,7 +79,9 @@ def test_container_answers_hello(web):
 
 
 def test_dockerignore(folder):
-    """.dockerignore keeps .venv, __pycache__ and .git out of the build context"""
+    """.dockerignore keeps .venv, __pycache__ and .git out of the build context
+    zh: .dockerignore 把 .venv、__pycache__ 和 .git 排除在构建上下文之外
+    """
     path = folder / ".dockerignore"
     # without the file, `COPY . .` sends and copies everything in the folder
     expect(path.is_file(), "build", f"there is no .dockerignore in {folder}", fix="dockerignore")
@@ -87,7 +97,9 @@ def test_dockerignore(folder):
 
 
 def test_image_size(image, record_property):
-    """the image stays within the size budget"""
+    """the image stays within the size budget
+    zh: 镜像大小不超出预算
+    """
     megabytes = image.attrs["Size"] / 1_000_000
     record_property("note", f"{megabytes:.0f} MB of {BUDGET_MB} MB")
     if megabytes > BUDGET_MB:
@@ -99,7 +111,9 @@ def test_image_size(image, record_property):
 
 
 def test_code_change_reuses_install_layer(engine, folder, record_property):
-    """after a one-line change to hello.py, the rebuild takes pip install from the cache"""
+    """after a one-line change to hello.py, the rebuild takes pip install from the cache
+    zh: hello.py 改动一行后重新构建，pip install 取自缓存
+    """
     def edit(copy):
         with open(copy / "hello.py", "a") as handle:
             handle.write(f"# a one-line change, {uuid.uuid4().hex}\n")

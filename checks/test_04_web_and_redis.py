@@ -84,13 +84,17 @@ def set_and_get(container, redis_container, key, value, host=ALIAS):
 
 
 def test_image_builds(image):
-    """the Dockerfile builds into an image"""
+    """the Dockerfile builds into an image
+    zh: Dockerfile 能构建出镜像
+    """
     # the fixture raised with the failing instruction and the build log if the build broke
     expect(image.id, "build", "the build produced no image", fix="build-failed")
 
 
 def test_redis_host_default(image):
-    """the image's default REDIS_HOST is `redis-host`, so the chapter's `--link redis-test:redis-host` works"""
+    """the image's default REDIS_HOST is `redis-host`, so the chapter's `--link redis-test:redis-host` works
+    zh: 镜像中 REDIS_HOST 的默认值是 `redis-host`，因此教程中的 `--link redis-test:redis-host` 可用
+    """
     env = dict(item.split("=", 1) for item in image.attrs["Config"].get("Env") or [])
     # ENV in the Dockerfile is the only way a container started with no -e option gets the name
     expect(env.get("REDIS_HOST") == ALIAS, "build",
@@ -99,7 +103,9 @@ def test_redis_host_default(image):
 
 
 def test_set_and_get_on_a_network(web, redis_on_net):
-    """on a user-defined network, /set and /get work and the value is in the Redis container"""
+    """on a user-defined network, /set and /get work and the value is in the Redis container
+    zh: 在用户自定义网络上，/set 和 /get 正常工作，且值保存在 Redis 容器中
+    """
     stored = set_and_get(web, redis_on_net, KEY, VALUE)
     # read back from Redis directly: the app must not keep the value to itself
     expect(stored == VALUE.encode(), "redis", f"Redis holds {stored!r} under {KEY!r}, expected {VALUE!r}",
@@ -111,7 +117,9 @@ def test_set_and_get_on_a_network(web, redis_on_net):
 
 
 def test_restarted_web_keeps_data(web):
-    """after `docker restart` of the web container, /get still answers the value (it lives in Redis)"""
+    """after `docker restart` of the web container, /get still answers the value (it lives in Redis)
+    zh: 对 web 容器执行 `docker restart` 后，/get 仍返回该值（它保存在 Redis 中）
+    """
     containers.restart(web)
     response = call(web, "/get", key=KEY)
     # a new process has an empty memory: only a value kept in Redis survives
@@ -121,7 +129,9 @@ def test_restarted_web_keeps_data(web):
 
 
 def test_redis_host_is_read(image, net, redis_on_net):
-    """with REDIS_HOST=cache-… the app uses that Redis, not a host name written in the code"""
+    """with REDIS_HOST=cache-… the app uses that Redis, not a host name written in the code
+    zh: 设置 REDIS_HOST=cache-… 时，应用使用那个 Redis，而不是代码里写死的主机名
+    """
     alias = f"cache-{uuid.uuid4().hex[:6]}"
     other = containers.start_redis(network=net, aliases=[alias])
     web = None
@@ -146,7 +156,9 @@ def test_redis_host_is_read(image, net, redis_on_net):
 
 
 def test_legacy_link(engine, image, redis_container, redis_db, record_property):
-    """as the chapter deploys it: `--link <redis>:redis-host` on the default bridge, no -e option"""
+    """as the chapter deploys it: `--link <redis>:redis-host` on the default bridge, no -e option
+    zh: 按教程的方式部署：在默认 bridge 网络上用 `--link <redis>:redis-host`，不加 -e 选项
+    """
     if kind(engine)[0] == "Podman":
         # Podman's Docker API refuses links ("link is not supported"): nothing the learner could fix
         record_property("note", "skipped: Podman has no --link; the network checks above stand for it")

@@ -33,7 +33,9 @@ def conf_lines(folder):
 
 
 def test_requirements_are_pinned(folder):
-    """requirements.txt pins every package with `==`, gunicorn included"""
+    """requirements.txt pins every package with `==`, gunicorn included
+    zh: requirements.txt 用 `==` 固定每个包的版本，包括 gunicorn
+    """
     path = folder / "requirements.txt"
     expect(path.is_file(), "code", f"there is no requirements.txt in {folder}", fix="file-missing")
     lines = [line.split("#")[0].strip() for line in path.read_text().splitlines()]
@@ -48,7 +50,9 @@ def test_requirements_are_pinned(folder):
 
 
 def test_dockerignore_exists(folder):
-    """a .dockerignore keeps caches and local files out of the build context"""
+    """a .dockerignore keeps caches and local files out of the build context
+    zh: 有 .dockerignore，把缓存和本地文件排除在构建上下文之外
+    """
     path = folder / ".dockerignore"
     patterns = [line.strip() for line in path.read_text().splitlines()] if path.is_file() else []
     patterns = [line for line in patterns if line and not line.startswith("#")]
@@ -57,7 +61,9 @@ def test_dockerignore_exists(folder):
 
 
 def test_redis_conf_keeps_data(folder):
-    """redis.conf turns on the append-only file and lets the web container connect"""
+    """redis.conf turns on the append-only file and lets the web container connect
+    zh: redis.conf 开启了 AOF（append-only 文件），并允许 web 容器连接
+    """
     expect((folder / "redis.conf").is_file(), "redis", f"there is no redis.conf in {folder}",
            fix="redis-conf-missing")
     directives = conf_lines(folder)
@@ -94,12 +100,16 @@ def environment(image):
 
 
 def test_image_builds(image):
-    """the image builds from your Dockerfile"""
+    """the image builds from your Dockerfile
+    zh: 能用你的 Dockerfile 构建出镜像
+    """
     expect(image is not None, "build", "the build produced no image", fix="build-failed")
 
 
 def test_user_is_not_root(image):
-    """the image runs as a user other than root"""
+    """the image runs as a user other than root
+    zh: 镜像以非 root 用户运行
+    """
     user = (config(image).get("User") or "").split(":")[0]
     # an attacker who gets into the app gets the app's user; root can do anything in the container
     expect(user not in ("", "root", "0"), "build",
@@ -107,7 +117,9 @@ def test_user_is_not_root(image):
 
 
 def test_healthcheck_is_defined(image):
-    """the image has a HEALTHCHECK that runs without curl"""
+    """the image has a HEALTHCHECK that runs without curl
+    zh: 镜像有不依赖 curl 的 HEALTHCHECK
+    """
     test = (config(image).get("Healthcheck") or {}).get("Test") or []
     # without a healthcheck the engine only knows whether the process runs, not whether it answers
     expect(test and test[0] != "NONE", "build", "the image has no HEALTHCHECK", fix="no-healthcheck")
@@ -118,7 +130,9 @@ def test_healthcheck_is_defined(image):
 
 
 def test_no_debug_in_image(image):
-    """nothing in the image turns Flask's debug mode on"""
+    """nothing in the image turns Flask's debug mode on
+    zh: 镜像中没有任何地方开启 Flask 的调试模式
+    """
     env = environment(image)
     flags = {name: env[name] for name in ("FLASK_DEBUG", "FLASK_ENV") if name in env}
     # FLASK_DEBUG=1 (or FLASK_ENV=development) makes Flask run in debug mode, under any server
@@ -130,14 +144,18 @@ def test_no_debug_in_image(image):
 
 
 def test_python_is_unbuffered(image):
-    """PYTHONUNBUFFERED is set, so log lines reach `docker logs` at once"""
+    """PYTHONUNBUFFERED is set, so log lines reach `docker logs` at once
+    zh: 设置了 PYTHONUNBUFFERED，日志行能立即出现在 `docker logs` 中
+    """
     # a buffered stdout holds log lines back until a buffer fills or the process ends
     expect(environment(image).get("PYTHONUNBUFFERED", "") not in ("", "0"), "build",
            "PYTHONUNBUFFERED is not set in the image", fix="unbuffered")
 
 
 def test_image_is_small(engine, image):
-    """the image adds little on top of python:3.13-slim"""
+    """the image adds little on top of python:3.13-slim
+    zh: 镜像在 python:3.13-slim 之上只增加了很少的体积
+    """
     base = engine.images.get(course.images()["python"])
     growth = (image.attrs["Size"] - base.attrs["Size"]) / 1e6
     # compilers, apt lists and pip's cache belong in no runtime image
@@ -216,7 +234,9 @@ def deployment(engine, folder, image):
 
 
 def test_becomes_healthy(deployment):
-    """the web container becomes `healthy`"""
+    """the web container becomes `healthy`
+    zh: web 容器变为 `healthy`
+    """
     deadline = time.monotonic() + 30
     state, _ = deployment.web_state()
     while time.monotonic() < deadline and state.get("Health", {}).get("Status") not in ("healthy", "unhealthy"):
@@ -232,7 +252,9 @@ def test_becomes_healthy(deployment):
 
 
 def test_served_by_gunicorn(deployment):
-    """responses come from gunicorn, not from Flask's development server"""
+    """responses come from gunicorn, not from Flask's development server
+    zh: 响应来自 gunicorn，而不是 Flask 的开发服务器
+    """
     server = deployment.get("/").headers.get("Server", "")
     # Werkzeug's server is single-process and says itself it is not for production
     expect("gunicorn" in server.lower(), "container",
@@ -240,7 +262,9 @@ def test_served_by_gunicorn(deployment):
 
 
 def test_debug_is_off(deployment):
-    """debug mode is off: no debugger, `app.debug` is False in the container"""
+    """debug mode is off: no debugger, `app.debug` is False in the container
+    zh: 调试模式已关闭：容器中没有调试器，`app.debug` 为 False
+    """
     probe = deployment.get("/", __debugger__="yes", cmd="resource", f="debugger.js")
     # the Werkzeug debugger runs Python code typed into the browser by whoever reaches it
     expect("javascript" not in probe.headers.get("Content-Type", ""), "container",
@@ -252,7 +276,9 @@ def test_debug_is_off(deployment):
 
 
 def test_workers_come_from_environment(deployment):
-    """gunicorn starts as many workers as GUNICORN_WORKERS says"""
+    """gunicorn starts as many workers as GUNICORN_WORKERS says
+    zh: gunicorn 启动的 worker 数量与 GUNICORN_WORKERS 一致
+    """
     # every process whose command line names gunicorn, except this counting one itself
     count_gunicorn = ("import os, pathlib; print(sum(b'gunicorn' in p.read_bytes() for p in "
                       "pathlib.Path('/proc').glob('[0-9]*/cmdline') if p.parent.name != str(os.getpid())))")
@@ -277,7 +303,9 @@ def health_of(deployment):
 
 
 def test_health_reports_redis(deployment):
-    """/health answers JSON that reports Redis as up"""
+    """/health answers JSON that reports Redis as up
+    zh: /health 返回 JSON，报告 Redis 正常运行
+    """
     status, body = health_of(deployment)
     # the route the healthcheck calls also says whether the app can reach Redis
     expect(status == 200 and isinstance(body, dict) and body.get("redis") == "up", "code",
@@ -299,7 +327,9 @@ def answers(deployment, path, status, fix, session=None, **params):
 
 
 def test_redis_stopped_then_back(deployment):
-    """Redis stopped: 503 with a message; Redis started again: 200, same web container"""
+    """Redis stopped: 503 with a message; Redis started again: 200, same web container
+    zh: Redis 停止时返回 503 和一条消息；Redis 重新启动后返回 200，且仍是同一个 web 容器
+    """
     before, _ = deployment.web_state()
     answers(deployment, "/set", 200, "set-route", key="outage", value="before")
     deployment.redis.get_wrapped_container().stop(timeout=5)
@@ -327,7 +357,9 @@ def test_redis_stopped_then_back(deployment):
 
 
 def test_redis_frozen_is_503(deployment):
-    """Redis frozen (paused): 503 after the client's time-outs, not a request that hangs"""
+    """Redis frozen (paused): 503 after the client's time-outs, not a request that hangs
+    zh: Redis 被冻结（暂停）时，在客户端超时后返回 503，而不是让请求一直挂起
+    """
     deployment.redis.get_wrapped_container().pause()
     try:
         # without socket timeouts a request waits for an answer that never comes
@@ -337,7 +369,9 @@ def test_redis_frozen_is_503(deployment):
 
 
 def test_keys_survive_new_redis_container(deployment):
-    """1000 keys written through the app survive Redis killed, removed and recreated on its volume"""
+    """1000 keys written through the app survive Redis killed, removed and recreated on its volume
+    zh: 通过应用写入的 1000 个键，在 Redis 被杀掉、删除并在其卷上重建后依然保留
+    """
     direct = containers.redis_client(deployment.redis)
     appendonly = next(iter(direct.config_get("appendonly").values()), None)
     direct.close()

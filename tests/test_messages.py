@@ -45,3 +45,24 @@ def test_common_fix_keys_exist():
     for module in (ROOT / "checker").glob("*.py"):
         for key in re.findall(r'\bfix="([a-z0-9-]+)"', module.read_text()):
             assert key in common, f"{module.name}: {key}"
+
+
+def test_check_titles_are_translated():
+    """Every check's docstring has an English first line and a non-empty `zh:` line."""
+    import ast
+
+    from checker import ROOT
+
+    for module in sorted((ROOT / "checks").glob("test_*.py")):
+        for node in ast.walk(ast.parse(module.read_text())):
+            if not (isinstance(node, ast.FunctionDef) and node.name.startswith("test")):
+                continue
+            where = f"{module.name}: {node.name}"
+            lines = [line.strip() for line in (ast.get_docstring(node) or "").splitlines()]
+            # without a docstring the learner would see the bare function name
+            assert lines, where
+            # the English title comes first; it is what an English run prints
+            assert lines[0] and not lines[0].startswith("zh:"), where
+            # a Chinese run prints the text after `zh:`, so it must not be empty
+            zh = [line[3:].strip() for line in lines[1:] if line.startswith("zh:")]
+            assert zh and zh[0], where
