@@ -4,6 +4,7 @@ Used as a pytest plugin by the checker's `check` command; pytest's own output is
 V=1 is given.
 """
 
+import os
 import sys
 import time
 
@@ -21,17 +22,26 @@ def progress(text):
     """A live progress line for a long operation (an image build); replaced by the next one."""
     global _progress_shown
     if _stream.isatty():
-        _stream.write("\r\033[2K    … " + text[:100])
+        _write("\r\033[2K    … " + text[:100])
         _progress_shown = True
     else:
-        _stream.write("    … " + text + "\n")
-    _stream.flush()
+        _write("    … " + text + "\n")
+
+
+def _write(text):
+    """Write to the terminal; a reader that went away (`| head`) ends the output, not the check."""
+    try:
+        _stream.write(text)
+        _stream.flush()
+    except BrokenPipeError:
+        # as Python's documentation advises: point stdout at devnull so no later flush fails
+        os.dup2(os.open(os.devnull, os.O_WRONLY), _stream.fileno())
 
 
 def _clear_progress():
     global _progress_shown
     if _progress_shown:
-        _stream.write("\r\033[2K")
+        _write("\r\033[2K")
         _progress_shown = False
 
 
@@ -62,8 +72,7 @@ class Reporter:
 
     def say(self, text=""):
         _clear_progress()
-        _stream.write(text + "\n")
-        _stream.flush()
+        _write(text + "\n")
 
     # pytest hooks -------------------------------------------------------------------------------
 
