@@ -1,19 +1,14 @@
 """`make hint N`: a step's hints from workshop.toml, one more each time it is asked."""
 
-import json
-
-from . import STATE_DIR
+from . import state
 from .messages import msg
 
-COUNTER = STATE_DIR / "hints.json"
+COUNTER = "hints.json"
 
 
 def shown_counts():
     """{step_folder: how many hints have been shown}."""
-    try:
-        return json.loads(COUNTER.read_text())
-    except (FileNotFoundError, ValueError):
-        return {}
+    return state.load(COUNTER)
 
 
 def reveal(step):
@@ -21,8 +16,7 @@ def reveal(step):
     counts = shown_counts()
     shown = min(counts.get(step.folder, 0) + 1, len(step.hints))
     counts[step.folder] = shown
-    STATE_DIR.mkdir(parents=True, exist_ok=True)
-    COUNTER.write_text(json.dumps(counts, indent=2))
+    state.save(COUNTER, counts)
     return shown
 
 

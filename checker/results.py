@@ -1,19 +1,15 @@
 """Results of past checks, kept in .workshop/results.json for `make progress`."""
 
-import json
 import time
 
-from . import STATE_DIR
+from . import state
 
-RESULTS = STATE_DIR / "results.json"
+RESULTS = "results.json"
 
 
 def load():
     """{target: {step_folder: {"state", "when", "passed", "total"}}}."""
-    try:
-        return json.loads(RESULTS.read_text())
-    except (FileNotFoundError, ValueError):
-        return {}
+    return state.load(RESULTS)
 
 
 def record(target, step, summary):
@@ -27,5 +23,4 @@ def record(target, step, summary):
         "total": summary["total"],
         "seconds": summary["seconds"],
     }
-    STATE_DIR.mkdir(exist_ok=True)
-    RESULTS.write_text(json.dumps(data, indent=2, ensure_ascii=False))
+    state.save(RESULTS, data)
