@@ -1,6 +1,17 @@
 """The one exception a check raises: which layer broke, what happened, which hint applies."""
 
+from .i18n import pick
+
 LAYERS = ("code", "build", "container", "network", "redis", "checker")
+
+
+def both(en, zh):
+    """A sentence in both languages; the learner sees the one of WORKSHOP_LANG.
+
+    Every sentence a check writes for the learner is given this way: measured values, code and
+    commands go into both texts unchanged.
+    """
+    return {"en": en, "zh": zh}
 
 
 class CheckFailure(AssertionError):
@@ -8,11 +19,16 @@ class CheckFailure(AssertionError):
 
     def __init__(self, layer, message, fix=None, log=None):
         assert layer in LAYERS, layer
-        super().__init__(message)
+        super().__init__(pick(message))
         self.layer = layer
-        self.message = message
+        self.text = message  # a plain string (English only) or both(en, zh)
         self.fix = fix
         self.log = log or ""
+
+    @property
+    def message(self):
+        """The sentence in the learner's language (English where no translation was given)."""
+        return pick(self.text)
 
 
 def expect(condition, layer, message, fix=None, log=None):
