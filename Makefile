@@ -19,26 +19,33 @@ ifneq ($(filter $(firstword $(MAKECMDGOALS)),$(STEP_COMMANDS)),)
 endif
 STEP ?= $(N)
 
-.PHONY: help setup venv engine images check-step test clean
+# Messages in the learner's language (WORKSHOP_LANG > `make lang` > locale > English): checker/i18n.py
+# decides, with the system Python, so this works before `make setup` made the virtual environment.
+SAY := $(PYTHON) -m checker.i18n say
+
+.PHONY: help lang setup setup-language venv engine images check-step test clean
 
 help: ## show this list of commands
-	@echo "Docker from 0 to 1 — workshop commands"
-	@echo
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
-	  awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
-	@echo
-	@echo "  Step commands take the step number: make check-step 1 (TARGET=solutions or any folder like steps/)."
+	@$(PYTHON) -m checker.makehelp
 
-setup: venv engine images ## install the tools, start a container engine, prepare images (once)
+lang: ## choose the language of every message and keep it: make lang L=zh (L=en, L=auto follows the locale)
+	@$(PYTHON) -m checker.i18n set "$(L)"
+
+setup: setup-language venv engine images ## install the tools, start a container engine, prepare images (once)
+	@$(SAY) setup.done
+
+# the first line of `make setup`: which language, why, and how to switch
+setup-language:
+	@$(PYTHON) -m checker.i18n explain
 
 venv: $(VENV)/.installed
 
 $(VENV)/.installed: requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@echo "… installing pinned Python packages into $(VENV)"
+	@$(SAY) setup.installing venv=$(VENV)
 	@$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
-	@echo "✓ Python packages installed"
+	@$(SAY) setup.installed
 
 engine:
 	@bash scripts/ensure-engine.sh

@@ -136,7 +136,7 @@ def cmd_sweep(args):
 
     client = engine_or_exit()
     removed = labels.sweep_everything(client) if args.all else labels.sweep_orphans(client)
-    print(f"removed {removed}")
+    print(msg("sweep.count", n=removed))
     return 0
 
 

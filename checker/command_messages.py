@@ -1,7 +1,54 @@
-"""Sentences of the learner and instructor commands (progress, hint, watch, reset-step, doctor,
-demo, grade), in English and Chinese. messages.py merges them into MESSAGES."""
+"""Sentences of the learner and instructor commands (help, lang, setup, progress, hint, watch,
+reset-step, doctor, demo, grade), in English and Chinese. messages.py merges them into MESSAGES."""
 
 COMMAND_MESSAGES = {
+    # make help: the English descriptions are the Makefile's `## ` comments; these are the Chinese ones
+    "help.title": {"en": "Docker from 0 to 1 — workshop commands", "zh": "Docker 从 0 到 1：工作坊命令"},
+    "help.footer": {
+        "en": "Step commands take the step number: make check-step 1 (TARGET=solutions or any folder like steps/).",
+        "zh": "步骤命令要带上步骤编号：make check-step 1（TARGET=solutions，或任何结构与 steps/ 相同的目录）。",
+    },
+    "help.lang_line": {
+        "en": "Messages in Chinese / 中文输出：make lang L=zh",
+        "zh": "改用英文输出：make lang L=en",
+    },
+    # make lang L=zh|en|auto
+    "lang.name.en": {"en": "English", "zh": "英文"},
+    "lang.name.zh": {"en": "Chinese", "zh": "中文"},
+    "lang.stored": {
+        "en": "Every command now prints in {name} (stored in .workshop/lang; `make lang L=auto` follows the locale again).",
+        "zh": "之后的每条命令都用{name}输出（保存在 .workshop/lang；`make lang L=auto` 恢复为跟随系统区域设置）。",
+    },
+    "lang.overridden": {
+        "en": "WORKSHOP_LANG is set in this shell and wins over the stored choice, so here you still get {name}: "
+              "`unset WORKSHOP_LANG`.",
+        "zh": "当前 shell 里设置了 WORKSHOP_LANG，它比保存的选择优先，所以这里仍然输出{name}：运行 `unset WORKSHOP_LANG`。",
+    },
+    "lang.cleared": {
+        "en": "No stored language any more: messages are in {name} ({where}).",
+        "zh": "已删除保存的语言选择：现在输出{name}（{where}）。",
+    },
+    "lang.unknown": {
+        "en": "L must be zh, en or auto (follow the locale); got '{value}'. For example: make lang L=zh",
+        "zh": "L 只能是 zh、en 或 auto（跟随系统区域设置），现在是 '{value}'。例如：make lang L=zh",
+    },
+    "lang.current": {
+        "en": "Language: {name} ({where}). 切换到中文：make lang L=zh",
+        "zh": "语言：{name}（{where}）。改用英文：make lang L=en",
+    },
+    "lang.from_variable": {"en": "from {variable}", "zh": "来自 {variable}"},
+    "lang.from_stored": {"en": "stored by `make lang`", "zh": "由 `make lang` 保存"},
+    "lang.from_default": {"en": "the default", "zh": "默认"},
+    # make setup
+    "setup.installing": {
+        "en": "… installing pinned Python packages into {venv}",
+        "zh": "… 正在把固定版本的 Python 包安装到 {venv}",
+    },
+    "setup.installed": {"en": "✓ Python packages installed", "zh": "✓ Python 包已安装"},
+    "setup.done": {
+        "en": "✓ Ready. Next: make check-step 1 (first, if you like, make demo shows the finished app).",
+        "zh": "✓ 准备就绪。下一步：make check-step 1（想先看看最终效果，可以运行 make demo）。",
+    },
     # make progress
     "progress.header": {"en": "Progress in {target}", "zh": "{target} 的进度"},
     "progress.not_started": {"en": "not started", "zh": "尚未开始"},
@@ -59,6 +106,8 @@ COMMAND_MESSAGES = {
         "zh": "找不到 {folder} 的起始代码：{reason}。起始代码来自本仓库的 git 历史；"
               "请用 git 克隆工作坊（不要下载 zip），才能使用 reset-step。",
     },
+    "reset.git_missing": {"en": "git is not installed", "zh": "没有安装 git"},
+    "reset.never_committed": {"en": "{source} was never committed", "zh": "{source} 从未提交过"},
     "reset.solutions": {
         "en": "{path} holds the reference solutions; reset-step only restores your own copy (TARGET=steps).",
         "zh": "{path} 是参考答案；reset-step 只恢复你自己的副本（TARGET=steps）。",
@@ -116,6 +165,9 @@ COMMAND_MESSAGES = {
               "`make demo` 请用 DEMO_PORT={other}，自己实验时用 `docker run -p {other}:{port}`",
     },
     "doctor.port_who": {"en": " ({who})", "zh": "（{who}）"},
+    "doctor.port_container": {"en": "container {name}", "zh": "容器 {name}"},
+    "doctor.port_process": {"en": "{name}, pid {pid}", "zh": "{name}，pid {pid}"},
+    "doctor.pinned": {"en": "{name} {installed} (pinned {version})", "zh": "{name} {installed}（固定版本 {version}）"},
     "doctor.summary_ok": {"en": "Everything needed is in place.", "zh": "所需的一切都已就绪。"},
     "doctor.summary_bad": {
         "en": "{failed} problem(s) and {warned} warning(s): fix the ✗ lines first.",

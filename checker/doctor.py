@@ -55,7 +55,7 @@ def packages_line():
             missing.append(name)
             continue
         if installed != version:
-            drift.append(f"{name} {installed} (pinned {version})")
+            drift.append(msg("doctor.pinned", name=name, installed=installed, version=version))
     if missing:
         return FAIL, msg("doctor.packages_missing", names=", ".join(missing))
     if drift:
@@ -130,7 +130,7 @@ def who_listens(port, client=None):
             for container in client.containers.list():
                 for bindings in (container.ports or {}).values():
                     if any(b.get("HostPort") == str(port) for b in bindings or []):
-                        return f"container {container.name}"
+                        return msg("doctor.port_container", name=container.name)
         except Exception:
             pass
     return process_on(port)
@@ -153,7 +153,7 @@ def process_on(port):
             for fd in (proc / "fd").iterdir():
                 target = os.readlink(fd)
                 if target.startswith("socket:[") and target[8:-1] in inodes:
-                    return f"{(proc / 'comm').read_text().strip()}, pid {proc.name}"
+                    return msg("doctor.port_process", name=(proc / "comm").read_text().strip(), pid=proc.name)
         except OSError:
             continue
     return ""

@@ -15,20 +15,20 @@ class EngineUnreachable(Exception):
 
 
 REASONS = (
-    ("Connection refused", "connection refused"),
-    ("No such file", "no socket at that path"),
-    ("Permission denied", "permission denied: is your user in the docker group?"),
-    ("timed out", "timed out"),
-    ("Name or service not known", "unknown host name"),
+    ("Connection refused", "engine.refused"),
+    ("No such file", "engine.no_socket"),
+    ("Permission denied", "engine.permission"),
+    ("timed out", "engine.timed_out"),
+    ("Name or service not known", "engine.unknown_host"),
 )
 
 
 def reason(error):
     """A few words on why the engine did not answer, instead of a nested exception text."""
     text = str(error)
-    for needle, words in REASONS:
+    for needle, key in REASONS:
         if needle.lower() in text.lower():
-            return words
+            return msg(key)
     return text.splitlines()[0][:100] if text else type(error).__name__
 
 

@@ -1,14 +1,68 @@
-"""Pick English or Chinese for every message the checker prints."""
+"""Pick English or Chinese for every message the workshop prints.
+
+The language, first match wins:
+  1. WORKSHOP_LANG (zh or en), for one command: `WORKSHOP_LANG=zh make check-step 1`;
+  2. the choice stored by `make lang L=zh` (or L=en) in .workshop/lang;
+  3. the locale: LANGUAGE (its first entry), LC_ALL, LC_MESSAGES, LANG, as gettext reads them;
+     zh_CN.UTF-8, zh_TW, zh… mean Chinese;
+  4. English.
+
+This module needs nothing but the standard library: the Makefile and scripts/ensure-engine.sh ask
+it (`python3 -m checker.i18n`) before the virtual environment exists.
+"""
 
 import os
+import sys
+
+from . import state
 
 LANGS = ("en", "zh")
+STORED = "lang"  # .workshop/lang holds "en" or "zh"
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def normalize(value):
+    """'zh', 'zh_CN.UTF-8', 'ZH' -> 'zh'; 'en', 'en_US', 'C' -> 'en'; '' or unknown -> None."""
+    value = (value or "").strip().split(":")[0].lower()
+    if value.startswith("zh"):
+        return "zh"
+    if value.startswith("en") or value in ("c", "posix") or value.startswith("c."):
+        return "en"
+    return None
+
+
+def from_locale(environ=None):
+    """(language, variable) that the locale asks for, or (None, None)."""
+    environ = os.environ if environ is None else environ
+    for variable in LOCALE_VARIABLES:
+        if environ.get(variable, "").strip():
+            return normalize(environ[variable]) or "en", variable
+    return None, None
+
+
+def stored():
+    """The language stored by `make lang`, or None."""
+    return normalize(state.read(STORED))
+
+
+def resolve(environ=None):
+    """(language, where it came from): 'WORKSHOP_LANG', 'make lang', a locale variable or 'default'."""
+    environ = os.environ if environ is None else environ
+    forced = normalize(environ.get("WORKSHOP_LANG"))
+    if forced:
+        return forced, "WORKSHOP_LANG"
+    chosen = stored()
+    if chosen:
+        return chosen, "make lang"
+    language, variable = from_locale(environ)
+    if language:
+        return language, variable
+    return "en", "default"
 
 
 def lang():
-    """The language to print in: WORKSHOP_LANG wins, then LANG / LC_ALL, else English."""
-    wanted = os.environ.get("WORKSHOP_LANG") or os.environ.get("LC_ALL") or os.environ.get("LANG") or ""
-    return "zh" if wanted.lower().startswith("zh") else "en"
+    """The language to print in: 'en' or 'zh'."""
+    return resolve()[0]
 
 
 def pick(text):
@@ -16,3 +70,71 @@ def pick(text):
     if isinstance(text, str):
         return text
     return text.get(lang()) or text["en"]
+
+
+def store(value):
+    """`make lang L=…`: keep `value` ('zh', 'en', or 'auto' to forget the choice); the exit code."""
+    from .messages import msg
+
+    if (value or "").strip().lower() in ("auto", "locale", "default", "none"):
+        state.remove(STORED)
+        language, where = resolve()
+        print(msg("lang.cleared", where=source_text(where), name=msg("lang.name." + language)))
+        return 0
+    language = normalize(value)
+    if language is None:
+        print(msg("lang.unknown", value=value or ""), file=sys.stderr)
+        return 2
+    state.write(STORED, language)
+    now, _where = resolve()
+    print(msg("lang.stored", name=msg("lang.name." + language)))
+    if now != language:  # WORKSHOP_LANG set in this shell still wins
+        print(msg("lang.overridden", name=msg("lang.name." + now)))
+    return 0
+
+
+def source_text(where, environ=None):
+    """Where the language came from, in words: 'from LANG=zh_CN.UTF-8', 'stored by `make lang`'…"""
+    from .messages import msg
+
+    environ = os.environ if environ is None else environ
+    if where == "make lang":
+        return msg("lang.from_stored")
+    if where == "default":
+        return msg("lang.from_default")
+    return msg("lang.from_variable", variable=f"{where}={environ.get(where, '')}")
+
+
+def explain():
+    """One line for `make setup`: the language in use, where it came from, how to switch."""
+    from .messages import msg
+
+    language, where = resolve()
+    return msg("lang.current", name=msg("lang.name." + language), where=source_text(where))
+
+
+def main(argv):
+    """The Makefile's and ensure-engine.sh's way in (standard library only, no virtual environment):
+
+    `python3 -m checker.i18n` prints en or zh; `… set zh|en|auto` stores the choice; `… explain`
+    says which language and why; `… say KEY name=value…` prints one message of messages.py.
+    """
+    from .messages import msg
+
+    if not argv:
+        print(lang())
+        return 0
+    if argv[0] == "set":
+        return store(argv[1] if len(argv) > 1 else "")
+    if argv[0] == "explain":
+        print(explain())
+        return 0
+    if argv[0] == "say" and len(argv) > 1:
+        print(msg(argv[1], **dict(pair.split("=", 1) for pair in argv[2:])))
+        return 0
+    print("usage: python -m checker.i18n [set zh|en|auto | explain | say KEY [name=value ...]]", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

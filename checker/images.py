@@ -88,7 +88,7 @@ def _debootstrap(target):
         if line.startswith("I: Retrieving") or line.startswith("I: Installing core") or line.startswith("I: Base system"):
             say("  │ " + line.strip()[3:])
     if process.wait() != 0:
-        raise RuntimeError("debootstrap failed (is the Debian mirror reachable?)")
+        raise RuntimeError(msg("images.debootstrap_failed"))
 
 
 def _ensure_base(client):

@@ -24,6 +24,14 @@ MESSAGES = {
             "之后 `docker info` 应该能正常输出；再重新运行本命令。"
         ),
     },
+    "engine.refused": {"en": "connection refused", "zh": "连接被拒绝"},
+    "engine.no_socket": {"en": "no socket at that path", "zh": "该路径下没有 socket"},
+    "engine.permission": {
+        "en": "permission denied: is your user in the docker group?",
+        "zh": "权限不足：当前用户在 docker 组里吗？",
+    },
+    "engine.timed_out": {"en": "timed out", "zh": "等待超时"},
+    "engine.unknown_host": {"en": "unknown host name", "zh": "无法解析主机名"},
     "engine.found": {"en": "container engine: {kind} {version}", "zh": "容器引擎：{kind} {version}"},
     "step.unknown": {
         "en": "There is no step '{arg}'. Steps: {choices}.",
@@ -80,6 +88,8 @@ MESSAGES = {
     "label.where": {"en": "where", "zh": "出错层"},
     "label.hint": {"en": "hint", "zh": "提示"},
     "label.log": {"en": "log", "zh": "日志"},
+    "sweep.count": {"en": "removed {n}", "zh": "已删除 {n} 个"},
+    "check.unknown_error": {"en": "unknown error", "zh": "未知错误"},
     "sweep.removed": {
         "en": "removed {n} container(s)/network(s) left by an interrupted earlier check",
         "zh": "已删除之前被中断的检查遗留的 {n} 个容器/网络",
@@ -97,6 +107,10 @@ MESSAGES = {
     "images.no_debootstrap": {
         "en": "Cannot build stand-in images here: debootstrap needs root on Debian/Ubuntu. Connect to a registry and run `make images` again.",
         "zh": "无法在这里构建替代镜像：debootstrap 需要在 Debian/Ubuntu 上以 root 运行。请连接镜像仓库后重新运行 `make images`。",
+    },
+    "images.debootstrap_failed": {
+        "en": "debootstrap failed (is the Debian mirror reachable?)",
+        "zh": "debootstrap 失败（Debian 镜像源能访问吗？）",
     },
     "images.failed": {"en": "✗ could not prepare {name}: {error}", "zh": "✗ 无法准备 {name}：{error}"},
     "images.missing": {

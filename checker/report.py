@@ -45,6 +45,11 @@ def _clear_progress():
         _progress_shown = False
 
 
+def readme_name():
+    """The README a learner reads in their language: README.zh-CN.md in Chinese, else README.md."""
+    return "README.zh-CN.md" if lang() == "zh" else "README.md"
+
+
 def title_of(item):
     """A check's one-line title: the first line of its docstring, or in Chinese its `zh:` line."""
     doc = (getattr(item, "function", None) and item.function.__doc__) or item.name
@@ -114,7 +119,7 @@ class Reporter:
         else:
             self.say(msg("check.failed", passed=passed, n=total, step=self.step.number))
             if self.fresh_starter:
-                self.say(msg("check.expected_first", readme=f"steps/{self.step.folder}/README.md"))
+                self.say(msg("check.expected_first", readme=f"steps/{self.step.folder}/{readme_name()}"))
         self.summary = {"passed": passed, "total": total, "seconds": round(time.monotonic() - self.started, 2)}
 
     next_step = None
@@ -127,7 +132,7 @@ class Reporter:
         if failure is None:
             text = report.longreprtext.strip().splitlines()
             self.say(f"      {msg('label.where')}: {msg('layer.checker')}")
-            self.say("      " + (text[-1] if text else "unknown error"))
+            self.say("      " + (text[-1] if text else msg("check.unknown_error")))
             self.say("      " + msg("check.verbose"))
             return
         self.say(f"      {msg('label.where')}: {msg('layer.' + failure.layer)}")

@@ -27,7 +27,7 @@ def git(*args, text=True):
     try:
         done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=text, check=False)
     except FileNotFoundError:
-        raise NoStarter("git is not installed") from None
+        raise NoStarter(msg("reset.git_missing")) from None
     if done.returncode != 0:
         error = done.stderr if text else done.stderr.decode(errors="replace")
         raise NoStarter((error.strip().splitlines() or ["git failed"])[0])
@@ -54,7 +54,7 @@ def find_starter(step):
     source = f"steps/{step.folder}"
     commits = git("log", "--format=%H", "--", source).split()
     if not commits:
-        raise NoStarter(f"{source} was never committed")
+        raise NoStarter(msg("reset.never_committed", source=source))
     for commit in commits:
         files = starter_files(commit, source)
         if files and has_todo(files):
