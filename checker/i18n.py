@@ -12,6 +12,7 @@ it (`python3 -m checker.i18n`) before the virtual environment exists.
 """
 
 import os
+import re
 import sys
 
 from . import state
@@ -111,6 +112,52 @@ def explain():
 
     language, where = resolve()
     return msg("lang.current", name=msg("lang.name." + language), where=source_text(where))
+
+
+# Words that stay as they are in a Chinese sentence: names of products and tools, units, and a few
+# loanwords Chinese engineers write in English. All-capital words (TODO, HTTP, MB, GET) count too.
+KEPT_WORDS = {
+    "docker", "redis", "flask", "python", "podman", "debian", "ubuntu", "linux", "macos", "windows",
+    "desktop", "engine", "compose", "buildkit", "buildx", "github", "pypi", "junit", "gunicorn", "werkzeug",
+    "dockerfile", "dockerignore", "make", "pip", "git", "curl", "wrk", "sudo", "root", "socket", "shell",
+    "pid", "venv", "pytest", "testcontainers", "trixie", "bookworm", "debootstrap", "systemd", "dockerd",
+    "containerd", "ctrl-c", "apt-get", "localhost", "web", "slim", "ms", "s", "kb", "mb", "gb",
+    "killercoda", "rustlings", "wsl", "json", "xml", "yaml", "toml", "urllib", "hello", "key", "value",
+}
+# English glue words: one of them alone already makes a line half English ("187 MB of 250 MB")
+GLUE_WORDS = {"of", "in", "the", "a", "an", "and", "or", "to", "is", "are", "at", "on", "with", "for",
+              "from", "by", "not", "into", "than", "only", "was", "be", "it", "this", "that"}
+_KEPT_SPANS = re.compile(r"`[^`]*`|\{[^{}]*\}|'[^'\n]*'|\"[^\"\n]*\"|[a-z]+://[\x21-\x7e]+")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z]*(?:[-'][A-Za-z]+)*(?![\w./=:@+-])|[\w./=:@+-]+|[^\x00-\x7f]")
+_ASCII_WORD = re.compile(r"[A-Za-z]+(?:[-'][A-Za-z]+)*")
+
+
+def english_runs(line):
+    """The runs of two or more English words in `line`, a line written for a Chinese reader.
+
+    What stays as is does not count: a quoted log line (it starts with │), `code` in backticks,
+    'quoted' or "quoted" values, {placeholders}, URLs, tokens with digits or symbols (paths,
+    options, measured values: 127.0.0.1:5000, --host, 187), all-capital words (TODO, GET, MB) and
+    KEPT_WORDS. Any Chinese character ends a run. A glue word alone (of, in, the…) is a run too.
+    [] means the line reads as Chinese.
+    """
+    if line.lstrip().startswith("│"):
+        return []
+    runs, current = [], []
+    for token in _TOKEN.findall(_KEPT_SPANS.sub(" ", line)):
+        if not token.isascii():  # a Chinese character or punctuation mark ends the run
+            runs += _run(current)
+            current = []
+        elif _ASCII_WORD.fullmatch(token) and not token.isupper() and token.lower() not in KEPT_WORDS:
+            current.append(token)
+    return runs + _run(current)
+
+
+def _run(words):
+    """[the words as one run] if they make English text: two or more, or one glue word."""
+    if len(words) > 1 or (words and words[0].lower() in GLUE_WORDS):
+        return [" ".join(words)]
+    return []
 
 
 def main(argv):

@@ -10,6 +10,8 @@ app = Flask(__name__)
 # TODO: create a module-level client, redis_client = redis.Redis(...), whose host and port come
 #       from the REDIS_HOST and REDIS_PORT environment variables (defaults: localhost and 6379), db 0.
 #       Tip: decode_responses=True makes get() return text instead of bytes.
+# 待办：在模块顶层创建客户端 redis_client = redis.Redis(...)，主机和端口取自环境变量 REDIS_HOST、REDIS_PORT
+#       （默认 localhost 和 6379），db 用 0。小技巧：加上 decode_responses=True，get() 返回的就是文本而不是 bytes。
 redis_client = None
 
 
@@ -23,7 +25,9 @@ def set_value():
     key = request.args.get("key")
     value = request.args.get("value")
     # TODO: answer 400 with a short message when key or value is missing.
+    # 待办：缺少 key 或 value 时，返回 400 和一句简短的说明。
     # TODO: store the value in Redis under the key.
+    # 待办：把 value 存进 Redis，键名为 key。
     return "OK. We have set " + str(key) + " to be " + str(value)
 
 
@@ -32,8 +36,10 @@ def get_value():
     key = request.args.get("key")
     # TODO: answer 400 when key is missing, read the value from Redis,
     #       and answer 404 with a message when there is no such key.
+    # 待办：缺少 key 时返回 400；从 Redis 读出值；键不存在时返回 404 和一句说明。
     return "TODO"
 
 
 # TODO: when Redis cannot be reached, answer 503 with a short message instead of a 500 error page.
 #       Hint: @app.errorhandler(redis.exceptions.ConnectionError)
+# 待办：连不上 Redis 时，返回 503 和一句简短的说明，而不是 500 错误页。提示：@app.errorhandler(redis.exceptions.ConnectionError)

@@ -1,0 +1,222 @@
+"""The whole course in Chinese: the language finds the learner, and what they read is Chinese.
+
+english_runs() (checker/i18n.py) is the rule: a line written for a Chinese reader may keep code,
+commands, values and names as they are, but no run of English words.
+"""
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from checker import ROOT, course
+from checker.i18n import english_runs, resolve
+from checker.makehelp import CHINESE, described
+from checker.messages import MESSAGES
+
+STARTER_FILES = ("hello.py", "Dockerfile", "redis.conf", "gunicorn.conf.py", "requirements.txt")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture
+def state(tmp_path, monkeypatch):
+    """A fresh .workshop/ folder, in this process and in the commands it starts."""
+    monkeypatch.setenv("WORKSHOP_STATE_DIR", str(tmp_path))
+    monkeypatch.setattr("checker.state.STATE_DIR", tmp_path)
+    return tmp_path
+
+
+def run(*command, env=None):
+    """A command in the repository with a clean language environment plus `env`; its stdout+stderr."""
+    base = {k: v for k, v in os.environ.items() if k not in ("WORKSHOP_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    done = subprocess.run(command, cwd=ROOT, env={**base, "LANG": "C.UTF-8", **(env or {})},
+                          capture_output=True, text=True, timeout=60)
+    return done.returncode, done.stdout + done.stderr
+
+
+# the detector ------------------------------------------------------------------------------------
+
+
+def test_detector_finds_english_detail_lines():
+    """The English lines a Chinese-only learner met are caught."""
+    # each one was printed in Chinese mode before the course was translated
+    assert english_runs("GET / answered 'Hello, Flask!', expected 'Hello, Flask'")
+    assert english_runs("the app in the container listens on 127.0.0.1:5000 only, …")
+    assert english_runs("镜像大小合适 (187 MB of 250 MB)")
+    assert english_runs("第二次构建很快 (rebuilt in 0.1 s)")
+    assert english_runs("无法连接 Docker（unix:///var/run/docker.sock：connection refused）")
+
+
+def test_detector_keeps_code_values_and_quoted_logs():
+    """Code, commands, values, names and the program's own quoted log lines are not English prose."""
+    # backticks, options, measured values, product names and make commands stay as they are
+    assert english_runs("用 `docker run --rm -p 5000:5000 web:v1` 运行，镜像 187 MB（上限 250 MB）") == []
+    assert english_runs("下一步：make check-step 2（也可以 make demo DEMO_PORT=5001）") == []
+    assert english_runs("Docker Desktop 已运行；GET /get?key=imooc 返回 'imooc.com'") == []
+    # a log line the checker quotes is what a program printed
+    assert english_runs("        │ Traceback (most recent call last):") == []
+
+
+# every sentence the learner reads ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", sorted(MESSAGES))
+def test_message_reads_as_chinese(key):
+    """Each checker and command message has a Chinese text with no English run in it."""
+    zh = MESSAGES[key].get("zh", "")
+    # a missing text would print the English one
+    assert zh.strip(), key
+    for line in zh.splitlines():
+        assert english_runs(line) == [], f"{key}: {line}"
+
+
+def course_texts():
+    """(where, zh text) of every step title, hint and fix in workshop.toml."""
+    data = course.load()
+    found = [(f"fixes.{key}", texts.get("zh", "")) for key, texts in data["fixes"].items()]
+    for step in course.steps():
+        found.append((f"{step.folder} title", step.title.get("zh", "")))
+        found += [(f"{step.folder} hint {i}", hint.get("zh", "")) for i, hint in enumerate(step.hints, 1)]
+        found += [(f"{step.folder} fixes.{key}", texts.get("zh", "")) for key, texts in step.fixes.items()]
+    return found
+
+
+@pytest.mark.parametrize("where,zh", course_texts(), ids=[where for where, _ in course_texts()])
+def test_hint_reads_as_chinese(where, zh):
+    """Titles, hints and fixes have a Chinese text with no English run in it."""
+    assert HAN.search(zh), where
+    assert english_runs(zh) == [], where
+
+
+def test_every_make_target_has_chinese_help():
+    """`make help` in Chinese describes every target, in Chinese."""
+    for target, _english in described():
+        # a target without a Chinese line would be listed in English
+        assert CHINESE.get(target, "").strip(), target
+        assert english_runs(CHINESE[target]) == [], target
+
+
+# the language finds the learner ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("environ,expected", [
+    ({"LANG": "zh_CN.UTF-8"}, "zh"),
+    ({"LC_ALL": "zh_TW.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+    ({"LC_ALL": "C", "LANG": "zh_CN.UTF-8"}, "en"),
+    ({"LC_MESSAGES": "zh_CN.UTF-8", "LANG": "en_US.UTF-8"}, "zh"),
+    ({"LANGUAGE": "zh_CN:en", "LANG": "en_US.UTF-8"}, "zh"),
+    ({"LANG": "fr_FR.UTF-8"}, "en"),
+    ({}, "en"),
+    ({"WORKSHOP_LANG": "zh", "LANG": "en_US.UTF-8"}, "zh"),
+    ({"WORKSHOP_LANG": "en", "LANG": "zh_CN.UTF-8"}, "en"),
+])
+def test_locale_picks_the_language(state, environ, expected):
+    """A zh locale turns Chinese on; WORKSHOP_LANG wins over it."""
+    assert resolve(environ)[0] == expected
+
+
+def test_make_lang_is_stored_and_followed(state):
+    """`make lang L=zh` makes every later command Chinese, until L=en; WORKSHOP_LANG still wins."""
+    code, out = run("make", "--no-print-directory", "lang", "L=zh")
+    assert code == 0, out
+    assert (state / "lang").read_text().strip() == "zh"
+    # a later command, with an English locale, speaks Chinese
+    _code, out = run(sys.executable, "-m", "checker", "hint", "1", env={"LANG": "en_US.UTF-8"})
+    assert "步骤 01-hello-flask 的提示" in out, out
+    # WORKSHOP_LANG for one command wins over the stored choice
+    _code, out = run(sys.executable, "-m", "checker", "hint", "1", env={"WORKSHOP_LANG": "en"})
+    assert "Hints for step 01-hello-flask" in out, out
+    # the stored choice wins over the locale, both ways
+    run("make", "--no-print-directory", "lang", "L=en")
+    _code, out = run(sys.executable, "-m", "checker", "hint", "1", env={"LANG": "zh_CN.UTF-8"})
+    assert "Hints for step 01-hello-flask" in out, out
+    # L=auto forgets it: the locale decides again
+    run("make", "--no-print-directory", "lang", "L=auto")
+    assert not (state / "lang").exists()
+    _code, out = run(sys.executable, "-m", "checker", "hint", "1", env={"LANG": "zh_CN.UTF-8"})
+    assert "步骤 01-hello-flask 的提示" in out, out
+
+
+def test_make_lang_refuses_other_values(state):
+    """An unknown language is refused with the way to say it, and nothing is stored."""
+    code, out = run("make", "--no-print-directory", "lang", "L=fr")
+    assert code != 0
+    assert "make lang L=zh" in out
+    assert not (state / "lang").exists()
+
+
+def test_setup_says_the_language_and_how_to_switch(state):
+    """`make setup` starts with the language, why, and the command to switch, in that language."""
+    _code, out = run("make", "--no-print-directory", "setup-language", env={"LANG": "zh_CN.UTF-8"})
+    assert out.startswith("语言：中文（来自 LANG=zh_CN.UTF-8）"), out
+    assert "make lang L=en" in out
+    # an English learner is told in Chinese too how to switch: a Chinese-only reader must find it
+    _code, out = run("make", "--no-print-directory", "setup-language")
+    assert "切换到中文：make lang L=zh" in out, out
+
+
+def test_help_follows_the_language(state):
+    """`make` alone lists the commands in Chinese in Chinese mode."""
+    _code, out = run("make", "--no-print-directory", env={"LANG": "zh_CN.UTF-8"})
+    assert "工作坊命令" in out and "make check-step" in out, out
+    for line in out.splitlines():
+        assert english_runs(line) == [], line
+
+
+def test_engine_script_asks_the_same_rule(state):
+    """scripts/ensure-engine.sh takes its language from checker.i18n, so it follows `make lang` too."""
+    run("make", "--no-print-directory", "lang", "L=zh")
+    _code, out = run("python3", "-m", "checker.i18n", env={"LANG": "en_US.UTF-8"})
+    assert out.strip() == "zh"
+    assert "python3 -m checker.i18n" in (ROOT / "scripts" / "ensure-engine.sh").read_text()
+
+
+# starters and READMEs ----------------------------------------------------------------------------
+
+
+def starter_files():
+    return sorted(path for path in (ROOT / "steps").glob("*/*") if path.name in STARTER_FILES)
+
+
+@pytest.mark.parametrize("path", starter_files(), ids=lambda path: f"{path.parent.name}/{path.name}")
+def test_todo_comments_carry_both_languages(path):
+    """Each TODO comment: its English lines, then the same in Chinese on the next comment lines."""
+    lines = path.read_text().splitlines()
+    for number, line in enumerate(lines):
+        if "TODO" not in line or not line.lstrip().startswith("#"):
+            continue
+        # the comment block the TODO starts: consecutive comment lines
+        block = []
+        for following in lines[number:]:
+            if not following.lstrip().startswith("#") or (block and "TODO" in following):
+                break
+            block.append(following)
+        # a Chinese-only learner finds the same instruction in the block
+        assert any(HAN.search(comment) for comment in block), f"{path.name}:{number + 1}: {line.strip()}"
+
+
+def zh_readmes():
+    return [ROOT / "README.zh-CN.md", *sorted(ROOT.glob("steps/*/README.zh-CN.md"))]
+
+
+@pytest.mark.parametrize("path", zh_readmes(), ids=lambda path: str(path.relative_to(ROOT)))
+def test_one_word_for_the_chapter(path):
+    """The source chapter is "教程" everywhere (the top README defines it); never "原文" or "原章节"."""
+    text = path.read_text()
+    for word in ("原文", "原章节", "原教程"):
+        assert word not in text, f"{path.relative_to(ROOT)}: {word}"
+
+
+def test_top_readmes_link_each_other():
+    """README.md's first line leads to the Chinese README, which leads back."""
+    assert "README.zh-CN.md" in (ROOT / "README.md").read_text().splitlines()[0]
+    assert "README.md" in (ROOT / "README.zh-CN.md").read_text().splitlines()[0]
+
+
+def test_step_readme_headings_share_one_style():
+    """Every step's Chinese README opens with "# 第 NN 步：标题"."""
+    for path in sorted(ROOT.glob("steps/*/README.zh-CN.md")):
+        first = path.read_text().splitlines()[0]
+        assert re.fullmatch(rf"# 第 {path.parent.name[:2]} 步：\S.*", first), f"{path.parent.name}: {first}"
