@@ -215,6 +215,13 @@ def test_top_readmes_link_each_other():
     assert "README.md" in (ROOT / "README.zh-CN.md").read_text().splitlines()[0]
 
 
+def test_chinese_readme_names_every_target():
+    """A learner reading only README.zh-CN.md finds every make target, as in README.md."""
+    readme = (ROOT / "README.zh-CN.md").read_text()
+    for target, _english in described():
+        assert f"`make {target}" in readme, target
+
+
 def test_step_readme_headings_share_one_style():
     """Every step's Chinese README opens with "# 第 NN 步：标题"."""
     for path in sorted(ROOT.glob("steps/*/README.zh-CN.md")):
