@@ -28,7 +28,7 @@ SAY := $(PYTHON) -m checker.i18n say
 help: ## show this list of commands
 	@$(PYTHON) -m checker.makehelp
 
-lang: ## choose the language of every message and keep it: make lang L=zh (L=en, L=auto follows the locale)
+lang: ## choose the language of every message and keep it: make lang L=zh (L=en; L=auto follows the locale; no L: show it)
 	@$(PYTHON) -m checker.i18n set "$(L)"
 
 setup: setup-language venv engine images ## install the tools, start a container engine, prepare images (once)
@@ -58,7 +58,7 @@ check-step: venv ## run the checks of one step: make check-step 1
 
 test: venv ## the workshop's own tests: checker units, every solution passes, every starter fails
 	@$(PY) -m pytest; status=$$?; \
-	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: the suite is broken" >&2; fi; \
+	  if [ $$status -eq 5 ]; then $(SAY) test.none_collected >&2; fi; \
 	  exit $$status
 
 clean: venv ## remove every container, network, volume and cached image the checks made

@@ -39,6 +39,11 @@ COMMAND_MESSAGES = {
     "lang.from_variable": {"en": "from {variable}", "zh": "来自 {variable}"},
     "lang.from_stored": {"en": "stored by `make lang`", "zh": "由 `make lang` 保存"},
     "lang.from_default": {"en": "the default", "zh": "默认"},
+    # make test
+    "test.none_collected": {
+        "en": "pytest collected no tests: the suite is broken",
+        "zh": "pytest 一个测试也没有收集到：测试套件本身坏了",
+    },
     # make setup
     "setup.installing": {
         "en": "… installing pinned Python packages into {venv}",

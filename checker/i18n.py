@@ -153,6 +153,11 @@ def english_runs(line):
     return runs + _run(current)
 
 
+def english_lines(output):
+    """[(line, its English runs)] for each line of `output` (a command's whole text) that has any."""
+    return [(line, runs) for line in output.splitlines() if (runs := english_runs(line))]
+
+
 def _run(words):
     """[the words as one run] if they make English text: two or more, or one glue word."""
     if len(words) > 1 or (words and words[0].lower() in GLUE_WORDS):
@@ -171,8 +176,11 @@ def main(argv):
     if not argv:
         print(lang())
         return 0
-    if argv[0] == "set":
-        return store(argv[1] if len(argv) > 1 else "")
+    if argv[0] == "set" and len(argv) > 1 and argv[1].strip():
+        return store(argv[1])
+    if argv[0] == "set":  # `make lang` without L=: say which language is in use and how to switch
+        print(explain())
+        return 0
     if argv[0] == "explain":
         print(explain())
         return 0

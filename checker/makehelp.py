@@ -14,7 +14,7 @@ from .messages import msg
 
 CHINESE = {
     "help": "列出这些命令",
-    "lang": "选择输出语言并记住它：make lang L=zh（L=en 英文，L=auto 跟随系统区域设置）",
+    "lang": "选择输出语言并记住它：make lang L=zh（L=en 英文；L=auto 跟随系统区域设置；不带 L 则显示当前语言）",
     "setup": "安装工具、启动容器引擎、准备镜像（只需运行一次）",
     "images": "准备好 python:3.13-slim 和 redis:8（能拉取就拉取，离线时构建本地替代镜像）",
     "check-step": "检查某一步：make check-step 1",

@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from checker import ROOT, course
-from checker.i18n import english_runs, resolve
+from checker.i18n import english_lines, english_runs, resolve
 from checker.makehelp import CHINESE, described
 from checker.messages import MESSAGES
 
@@ -57,6 +57,12 @@ def test_detector_keeps_code_values_and_quoted_logs():
     assert english_runs("Docker Desktop 已运行；GET /get?key=imooc 返回 'imooc.com'") == []
     # a log line the checker quotes is what a program printed
     assert english_runs("        │ Traceback (most recent call last):") == []
+
+
+def test_detector_reads_a_whole_output():
+    """english_lines() names the lines of a command's output that are not Chinese, and only those."""
+    output = "  ✗ 镜像大小不超出预算\n      出错层：镜像构建\n      the image is 300 MB\n        │ Step 1/8 : FROM python:3\n"
+    assert english_lines(output) == [("      the image is 300 MB", ["the image is"])]
 
 
 # every sentence the learner reads ----------------------------------------------------------------
