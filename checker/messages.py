@@ -88,6 +88,7 @@ MESSAGES = {
     "label.where": {"en": "where", "zh": "出错层"},
     "label.hint": {"en": "hint", "zh": "提示"},
     "label.log": {"en": "log", "zh": "日志"},
+    "label.colon": {"en": ": ", "zh": "："},
     "sweep.count": {"en": "removed {n}", "zh": "已删除 {n} 个"},
     "check.unknown_error": {"en": "unknown error", "zh": "未知错误"},
     "sweep.removed": {

@@ -106,7 +106,7 @@ class Reporter:
     def pytest_sessionfinish(self, session, exitstatus):
         for item in self.items:
             if item.nodeid not in self.results:
-                self.say(f"  – {title_of(item)}: {msg('check.not_run')}")
+                self.say(f"  – {title_of(item)}{msg('label.colon')}{msg('check.not_run')}")
         self.say()
         # a check skipped on purpose (say, a feature this engine lacks) counts neither way
         total = len(self.items) - sum(1 for r in self.results.values() if r.skipped)
@@ -131,19 +131,19 @@ class Reporter:
         failure = self._failure_of(report)
         if failure is None:
             text = report.longreprtext.strip().splitlines()
-            self.say(f"      {msg('label.where')}: {msg('layer.checker')}")
+            self.say(f"      {msg('label.where')}{msg('label.colon')}{msg('layer.checker')}")
             self.say("      " + (text[-1] if text else msg("check.unknown_error")))
             self.say("      " + msg("check.verbose"))
             return
-        self.say(f"      {msg('label.where')}: {msg('layer.' + failure.layer)}")
+        self.say(f"      {msg('label.where')}{msg('label.colon')}{msg('layer.' + failure.layer)}")
         for line in failure.message.splitlines():
             self.say(f"      {line}")
         if failure.log:
-            self.say(f"      {msg('label.log')}:")
+            self.say(f"      {msg('label.log')}{msg('label.colon').rstrip()}")
             for line in failure.log.splitlines():
                 self.say(f"        │ {line}")
         if failure.fix:
-            self.say(f"      {msg('label.hint')} [{failure.fix}]: {self._fix_text(failure.fix)}")
+            self.say(f"      {msg('label.hint')} [{failure.fix}]{msg('label.colon')}{self._fix_text(failure.fix)}")
 
     def _fix_text(self, key):
         return self.step.fix(key)
