@@ -155,7 +155,8 @@ def english_runs(line):
 
 def english_lines(output):
     """[(line, its English runs)] for each line of `output` (a command's whole text) that has any."""
-    return [(line, runs) for line in output.splitlines() if (runs := english_runs(line))]
+    found = [(line, english_runs(line)) for line in output.splitlines()]
+    return [(line, runs) for line, runs in found if runs]
 
 
 def _run(words):

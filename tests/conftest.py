@@ -8,6 +8,10 @@ import pytest
 
 from checker import ROOT
 
+# English unless a test asks for Chinese: the tester's own `make lang L=zh` or zh locale must not
+# change what the tests read (WORKSHOP_LANG wins over both)
+os.environ["WORKSHOP_LANG"] = "en"
+
 
 def run_checker(*args, env=None, timeout=600):
     """Run `python -m checker ARGS` as a learner would; returns the CompletedProcess."""
