@@ -176,7 +176,7 @@ COMMAND_MESSAGES = {
     "doctor.summary_ok": {"en": "Everything needed is in place.", "zh": "所需的一切都已就绪。"},
     "doctor.summary_bad": {
         "en": "{failed} problem(s) and {warned} warning(s): fix the ✗ lines first.",
-        "zh": "{failed} 个问题，{warned} 个警告：请先修复 ✗ 的行。",
+        "zh": "{failed} 个问题，{warned} 个警告：先处理标着 ✗ 的行。",
     },
     "doctor.summary_warn": {"en": "{warned} warning(s); the checks can run.", "zh": "{warned} 个警告；检查可以运行。"},
     "doctor.more": {"en": "Run `make doctor` to check your whole setup.", "zh": "运行 `make doctor` 检查整个环境。"},

@@ -60,12 +60,12 @@ MESSAGES = {
     },
     "check.failed": {
         "en": "{passed} of {n} checks passed. Fix the first ✗ above and run `make check-step {step}` again.",
-        "zh": "{n} 项检查中通过了 {passed} 项。修复上面第一个 ✗，然后重新运行 `make check-step {step}`。",
+        "zh": "{n} 项检查通过了 {passed} 项。先改好上面第一个 ✗，再运行 `make check-step {step}`。",
     },
     "check.not_run": {"en": "not run (fix the failure above first)", "zh": "未运行（请先修复上面的失败）"},
     "check.expected_first": {
         "en": "This is expected: the starter still has TODOs. Open {readme} and work through them.",
-        "zh": "这是预期的：起始代码里还有 TODO。打开 {readme}，逐个完成。",
+        "zh": "第一次检查不通过很正常：起始代码里的 TODO（待办）还没做。打开 {readme}，一个一个完成。",
     },
     "check.verbose": {
         "en": "(run with V=1 to see the full pytest output)",
@@ -85,7 +85,7 @@ MESSAGES = {
     "layer.network": {"en": "network", "zh": "网络"},
     "layer.redis": {"en": "Redis", "zh": "Redis"},
     "layer.checker": {"en": "the checker itself", "zh": "检查程序本身"},
-    "label.where": {"en": "where", "zh": "出错层"},
+    "label.where": {"en": "where", "zh": "问题出在"},
     "label.hint": {"en": "hint", "zh": "提示"},
     "label.log": {"en": "log", "zh": "日志"},
     "label.colon": {"en": ": ", "zh": "："},
