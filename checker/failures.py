@@ -6,7 +6,7 @@ LAYERS = ("code", "build", "container", "network", "redis", "checker")
 
 
 def both(en, zh):
-    """A sentence in both languages; the learner sees the one of WORKSHOP_LANG.
+    """A sentence in both languages; the learner sees the one of their language (checker/i18n.py).
 
     Every sentence a check writes for the learner is given this way: measured values, code and
     commands go into both texts unchanged.

@@ -8,14 +8,12 @@
 # - dockerd is started with systemd when that is PID 1, else in the background.
 # - WORKSHOP_IMAGE_STORE=containerd|overlay2 switches the image store and restarts our dockerd
 #   (CI runs the whole suite on both).
-# Messages follow the learner's language as the checker's do (WORKSHOP_LANG, then `make lang`, then
-# the locale: checker/i18n.py decides; the system Python is enough).
+# Messages follow the learner's language as the checker's do (scripts/messages.sh).
 set -u
 
-WORKSHOP_MESSAGES=$(cd "$(dirname "$0")/.." && python3 -m checker.i18n 2>/dev/null || echo en)
-zh() { [ "$WORKSHOP_MESSAGES" = zh ]; }
-say() { if zh; then echo "$2"; else echo "$1"; fi; }
-fail() { if zh; then echo "$2" >&2; else echo "$1" >&2; fi; }
+. "$(dirname "$0")/messages.sh"
+say() { pick "$1" "$2"; }
+fail() { pick "$1" "$2" >&2; }
 
 LOG=/var/log/dockerd.log
 DAEMON_JSON=/etc/docker/daemon.json

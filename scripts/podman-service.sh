@@ -27,7 +27,9 @@ LOG=$STATE/service.log
 API=1.41
 IMAGES=$(sed -n 's/^\(python\|redis\) *= *"\(.*\)"/\2/p' workshop.toml)
 
-say() { [ "$ACTION" = env ] && echo "$*" >&2 || echo "$*"; }
+. scripts/messages.sh
+# a sentence in the learner's language; to stderr for `env`, whose stdout is eval'ed
+say() { if [ "$ACTION" = env ]; then pick "$1" "$2" >&2; else pick "$1" "$2"; fi; }
 
 answers() {
   python3 - "$SOCK" <<'PY' 2>/dev/null
@@ -52,9 +54,9 @@ capped() {
 stop() {
   if [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; then
     kill "$(cat "$PIDFILE")"
-    echo "✓ stopped the podman service (pid $(cat "$PIDFILE"))"
+    say "✓ stopped the podman service (pid $(cat "$PIDFILE"))" "✓ 已停止 podman 服务（pid $(cat "$PIDFILE")）"
   else
-    echo "no podman service started by this script is running"
+    say "no podman service started by this script is running" "没有正在运行的、由本脚本启动的 podman 服务"
   fi
   rm -f "$PIDFILE"
 }
@@ -62,10 +64,11 @@ stop() {
 start() {
   if ! command -v podman >/dev/null 2>&1; then
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-      say "… installing podman from Debian/Ubuntu packages"
+      say "… installing podman from Debian/Ubuntu packages" "… 正在从 Debian/Ubuntu 软件包安装 podman"
       DEBIAN_FRONTEND=noninteractive apt-get install -y -q podman >/dev/null
     else
-      say "✗ podman is not installed: see https://podman.io/docs/installation"; exit 1
+      say "✗ podman is not installed: see https://podman.io/docs/installation" \
+          "✗ 没有安装 podman：安装方法见 https://podman.io/docs/installation"; exit 1
     fi
   fi
   mkdir -p "$STATE"
@@ -79,18 +82,21 @@ CONF
     BUILDAH_FORMAT=docker CONTAINERS_CONF=$CONF nohup podman system service --time=0 "unix://$SOCK" >"$LOG" 2>&1 &
     echo $! >"$PIDFILE"
     for _ in $(seq 1 50); do answers && break; sleep 0.2; done
-    answers || { say "✗ the podman service did not answer on $SOCK; see $LOG"; exit 1; }
-    say "✓ podman service answers on $SOCK (pid $(cat "$PIDFILE"), log $LOG)"
+    answers || { say "✗ the podman service did not answer on $SOCK; see $LOG" \
+                     "✗ podman 服务没有在 $SOCK 上响应；请查看 $LOG"; exit 1; }
+    say "✓ podman service answers on $SOCK (pid $(cat "$PIDFILE"), log $LOG)" \
+        "✓ podman 服务在 $SOCK 上有响应（pid $(cat "$PIDFILE")，日志 $LOG）"
   else
-    say "✓ podman service already answers on $SOCK"
+    say "✓ podman service already answers on $SOCK" "✓ podman 服务已经在 $SOCK 上响应"
   fi
   for image in $IMAGES; do
     if ! podman image exists "$image"; then
       if command -v docker >/dev/null 2>&1 && docker image inspect "$image" >/dev/null 2>&1; then
-        say "… copying $image from Docker into Podman"
+        say "… copying $image from Docker into Podman" "… 正在把 $image 从 Docker 复制到 Podman"
         docker save "$image" | podman load -q >/dev/null
       else
-        say "! $image is not in Podman: run \`make images\` with the exports below"
+        say "! $image is not in Podman: run \`make images\` with the exports below" \
+            "! Podman 里没有 $image：设好下面的 export 变量后运行 \`make images\`"
       fi
     fi
   done

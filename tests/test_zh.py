@@ -170,12 +170,24 @@ def test_help_follows_the_language(state):
         assert english_runs(line) == [], line
 
 
-def test_engine_script_asks_the_same_rule(state):
-    """scripts/ensure-engine.sh takes its language from checker.i18n, so it follows `make lang` too."""
+def test_scripts_ask_the_same_rule(state):
+    """The shell scripts take their language from checker.i18n, so they follow `make lang` too."""
     run("make", "--no-print-directory", "lang", "L=zh")
-    _code, out = run("python3", "-m", "checker.i18n", env={"LANG": "en_US.UTF-8"})
-    assert out.strip() == "zh"
-    assert "python3 -m checker.i18n" in (ROOT / "scripts" / "ensure-engine.sh").read_text()
+    # what scripts/messages.sh runs, from a shell whose locale is English
+    _code, out = run("bash", "-c", '. scripts/messages.sh && pick "in English" "用中文"', env={"LANG": "en_US.UTF-8"})
+    assert out.strip() == "用中文"
+    for script in ("ensure-engine.sh", "podman-service.sh"):
+        assert ". " in (ROOT / "scripts" / script).read_text() and "messages.sh" in (ROOT / "scripts" / script).read_text()
+
+
+@pytest.mark.parametrize("script", ["ensure-engine.sh", "podman-service.sh"])
+def test_script_sentences_have_chinese(script):
+    """Each sentence a script says (say/fail "English" "中文") carries its Chinese text."""
+    joined = (ROOT / "scripts" / script).read_text().replace("\\\n", " ")
+    for line in joined.splitlines():
+        code = line.strip()
+        if code.startswith(("say ", "fail ")) or " say \"" in code or " fail \"" in code:
+            assert HAN.search(code), code
 
 
 # starters and READMEs ----------------------------------------------------------------------------
