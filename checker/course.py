@@ -33,11 +33,18 @@ class Step:
     def hint_list(self):
         return [pick(h) for h in self.hints]
 
+    def all_fixes(self):
+        """{key: {en, zh}} of every hint a check of this step can name: its own, else the nearest earlier
+        step's, else the shared [fixes]."""
+        merged = dict(load().get("fixes", {}))
+        for step in steps():
+            if step.number <= self.number:
+                merged.update(step.fixes)  # later steps override earlier ones
+        return merged
+
     def fix(self, key):
-        """The hint printed when a check of this step fails with `key` (step's own, else common)."""
-        if key in self.fixes:
-            return pick(self.fixes[key])
-        return pick(load()["fixes"][key])
+        """The hint printed when a check of this step fails with `key` (see all_fixes)."""
+        return pick(self.all_fixes()[key])
 
 
 def load(path=METADATA):

@@ -101,7 +101,7 @@ def run(step, port):
     import docker
 
     from . import containers
-    from .cli import engine_or_exit
+    from .session import engine_or_exit
     from .engine import reason
     from .failures import CheckFailure
     from .images import missing
@@ -175,7 +175,7 @@ def cmd_demo(args):
         return 2
     steps = solution_step(args.step)
     if args.step and not steps:
-        from .cli import resolve_step
+        from .session import resolve_step
 
         resolve_step(args.step, "demo DEMO_STEP=")
     if not steps:

@@ -13,7 +13,7 @@ from .messages import msg
 
 def grade_step(step, target, junit):
     """(state, passed, total) of one step, its JUnit XML written to `junit` (state: a message key)."""
-    from .cli import run_check
+    from .session import run_check
 
     if not (target / step.folder).is_dir():
         return "grade.missing", 0, count_checks(step)
@@ -114,7 +114,7 @@ def grade(target, xml_path):
 
 
 def cmd_grade(args):
-    from .cli import resolve_target
+    from .session import resolve_target
 
     if not args.dir:
         print(msg("grade.no_dir"), file=sys.stderr)

@@ -21,7 +21,7 @@ def reveal(step):
 
 
 def cmd_hint(args):
-    from .cli import resolve_step
+    from .session import resolve_step
 
     step = resolve_step(args.step, "hint")
     hints = step.hint_list()

@@ -35,7 +35,7 @@ def label(path):
 
 def show(target):
     """Print the progress table of `target`; returns the exit code."""
-    from .cli import resolve_target
+    from .session import resolve_target
 
     path = resolve_target(target)
     if not path.is_dir():

@@ -106,7 +106,7 @@ def confirmed(question):
 
 
 def cmd_reset(args):
-    from .cli import resolve_step, resolve_target
+    from .session import resolve_step, resolve_target
     from .progress import label
 
     step = resolve_step(args.step, "reset-step")

@@ -173,7 +173,7 @@ def _interrupt(signum, frame):
 
 
 def cmd_watch(args):
-    from .cli import resolve_step, resolve_target
+    from .session import resolve_step, resolve_target
 
     step = resolve_step(args.step, "watch")
     target = resolve_target(args.target)

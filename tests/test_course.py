@@ -29,3 +29,17 @@ def test_every_step_has_a_check_module():
 def test_images_are_defined_once():
     """The course images come from workshop.toml."""
     assert set(course.images()) == {"python", "redis"}
+
+
+def test_fixes_fall_back_to_earlier_steps():
+    """A step names any hint of an earlier step or of [fixes]; its own win over both."""
+    steps = {step.number: step for step in course.steps()}
+    # step 05 inherits step 04's hint for a dict kept in the app
+    assert steps[5].fix("set-not-in-redis") == steps[4].fix("set-not-in-redis")
+    # and the shared ones
+    assert steps[5].fix("build-failed")
+    # a later step's hint is not known to an earlier one
+    assert "health-route" not in steps[4].all_fixes()
+    # a step's own hint wins over the shared one of the same key
+    for key, texts in steps[2].fixes.items():
+        assert steps[2].all_fixes()[key] == texts

@@ -38,8 +38,8 @@ def cases():
 
 
 def known_fixes(step):
-    """The hint keys a check of `step` can name: the step's own and the shared ones."""
-    return set(step.fixes) | set(course.load()["fixes"])
+    """The hint keys a check of `step` can name: its own, those of earlier steps and the shared ones."""
+    return set(step.all_fixes())
 
 
 def outside_quoted_logs(output):
