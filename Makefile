@@ -98,6 +98,10 @@ demo: venv ## see where you are going: the finished app with Redis on localhost:
 grade: venv ## instructors: every step's check on a learner's copy, score table + JUnit XML: make grade DIR=path
 	@$(PY) -m checker grade "$(DIR)"
 
+.PHONY: new-step
+new-step: venv ## authors: scaffold the next step from the last solution: make new-step SLUG=visit-counter
+	@$(PY) -m checker new-step "$(SLUG)"
+
 .PHONY: bench
 bench: venv ## measure flask run vs gunicorn (wrk), image sizes, check times vs their floor (< 5 min)
 	@$(PY) -m bench

@@ -5,7 +5,7 @@
    ports, for a bounded time each, in turns over three rounds; and GET / of the step-05 container
    (gunicorn + Flask, no Redis call) as the hello-world baseline that shows what the Redis
    round-trip costs.
-2. Image sizes of the step 03-05 solutions next to the 943 MB image of the original chapter.
+2. Image sizes of every solution with a Dockerfile (steps 03-05 today) next to the 943 MB image of the original chapter.
 3. Warm `make check-step N TARGET=solutions` wall time per step next to its floor: the bare start
    time of the containers that step's check needs.
 
@@ -28,6 +28,7 @@ import docker
 import requests
 
 from checker import ROOT, containers, course, labels
+from checker.deploy import Deployment, redis_env, remove
 from checker.engine import connect
 
 RESULTS = ROOT / "bench" / "results" / "latest.json"
@@ -35,8 +36,6 @@ CHAPTER_IMAGE_MB = 943           # `docker images` in the chapter: python:3 + fl
 DURATION, THREADS, CONNECTIONS = 4, 2, 16   # each wrk run: seconds, threads, open connections
 ROUNDS = 3                       # each scenario runs this often, taking turns with the others
 WARMUP = 1                       # seconds of unrecorded load before a scenario's first run
-REDIS_ALIAS = "redis-host"
-REDIS_CONF = "/usr/local/etc/redis/redis.conf"
 PIN = "workshop-bench/"          # repository of the tags that keep the bench's images during the run
 
 
@@ -100,35 +99,21 @@ def load(wrk, url, warmup=False):
 
 # --- containers --------------------------------------------------------------------------------
 
-def redis_volumes(volume, conf=None):
-    mounts = {volume.name: {"bind": "/data", "mode": "rw"}}
-    if conf is not None:
-        mounts[str(conf)] = {"bind": REDIS_CONF, "mode": "ro"}
-    return mounts
-
-
 def deploy(client, image, folder, env=None, redis_conf=True):
-    """A network, Redis on it (with the step's redis.conf if it has one), the web container; timed."""
+    """A network, a volume, Redis on them (with the step's redis.conf if it has one), the web container; timed."""
     started = time.monotonic()
-    network = containers.network()
-    conf = folder / "redis.conf" if redis_conf else folder / "no-redis.conf"
-    volume = containers.volume(client)
-    redis_container = containers.start_redis(
-        network, aliases=(REDIS_ALIAS,), volumes=redis_volumes(volume, conf if conf.is_file() else None),
-        command=f"redis-server {REDIS_CONF}" if conf.is_file() else None)
-    web = containers.start_web(image.id, env={"REDIS_HOST": REDIS_ALIAS, **(env or {})}, network=network)
-    return {"network": network, "volume": volume, "redis": redis_container, "web": web,
-            "seconds": time.monotonic() - started}
+    conf = folder / "redis.conf"
+    running = Deployment(image, containers.network(), containers.volume(client),
+                         conf if redis_conf and conf.is_file() else None, {**redis_env(), **(env or {})})
+    running.start()
+    running.seconds = time.monotonic() - started
+    return running
 
 
-def undeploy(deployment):
-    for name in ("web", "redis"):
-        containers.stop(deployment[name])
-    for name in ("volume", "network"):
-        try:
-            deployment[name].remove()
-        except Exception:
-            pass
+def undeploy(running):
+    running.stop()
+    remove(running.volume)
+    remove(running.network)
 
 
 def solution(number):
@@ -183,12 +168,12 @@ def bench_load(client, wrk, images, pins):
             deployment = deploy(client, available(client, number, images, pins), solution(number)[1], redis_conf=conf)
             deployments[number, conf] = deployment
             # published on 127.0.0.1 (containers.publish); name the address, not `localhost`
-            deployment["base"] = f"http://127.0.0.1:{deployment['web'].get_exposed_port(containers.WEB_PORT)}"
-            assert requests.get(deployment["base"] + "/set", params={"key": "bench", "value": "v"}, timeout=10).ok
+            deployment.base = f"http://127.0.0.1:{deployment.web.get_exposed_port(containers.WEB_PORT)}"
+            assert requests.get(deployment.base + "/set", params={"key": "bench", "value": "v"}, timeout=10).ok
         for round_number in range(1, ROUNDS + 1):
             say(f"… load, round {round_number}/{ROUNDS}: {len(SCENARIOS)} scenarios, wrk {DURATION} s each")
             for name, number, path, conf in SCENARIOS:
-                url = deployments[number, conf]["base"] + PATHS[path]
+                url = deployments[number, conf].base + PATHS[path]
                 runs.setdefault(name, []).append(load(wrk, url, warmup=round_number == 1))
     finally:
         for deployment in deployments.values():
@@ -215,17 +200,20 @@ def bench_sizes(client, images):
 
 
 def floor(client, number, images, pins):
-    """Seconds to start, bare, the containers step `number`'s check needs until they answer."""
-    if number == 1:
+    """Seconds to start, bare, the containers step `number`'s check needs until they answer: none for a
+    step outside containers, Redis for one without a Dockerfile, the web container for the first step
+    with one, and network, Redis and web for every later step."""
+    step = course.find(number)
+    if not step.docker:
         return None
-    if number == 2:
+    if number not in images:
         started = time.monotonic()
         redis_container = containers.start_redis()
         seconds = time.monotonic() - started
         containers.stop(redis_container)
         return seconds
     image = available(client, number, images, pins)
-    if number == 3:
+    if number == min(images):
         started = time.monotonic()
         web = containers.start_web(image.id)
         seconds = time.monotonic() - started
@@ -233,7 +221,12 @@ def floor(client, number, images, pins):
         return seconds
     deployment = deploy(client, image, solution(number)[1])
     undeploy(deployment)
-    return deployment["seconds"]
+    return deployment.seconds
+
+
+def in_containers():
+    """The numbers of the steps whose solution has a Dockerfile: the bench builds each one's image."""
+    return [step.number for step in course.steps() if (ROOT / "solutions" / step.folder / "Dockerfile").is_file()]
 
 
 def run_check(number, env):
@@ -329,7 +322,7 @@ def main():
     pins = []
     try:
         images = {}
-        for number in (3, 4, 5):
+        for number in in_containers():
             say(f"… image of solutions/{solution(number)[0].folder}")
             images[number] = pinned_build(client, number, pins)
         report = {"machine": machine(client), "load": bench_load(client, wrk, images, pins)}

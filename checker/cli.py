@@ -65,9 +65,9 @@ def parser():
     sweep.set_defaults(func=cmd_sweep)
     sub.add_parser("leftovers", help="list labelled containers/networks; exit 1 if any").set_defaults(
         func=cmd_leftovers)
-    from . import demo, doctor, grade, hints, progress, reset, watch
+    from . import demo, doctor, grade, hints, progress, reset, scaffold, watch
 
-    for module in (progress, hints, watch, reset, doctor, demo, grade):  # learner and instructor commands
+    for module in (progress, hints, watch, reset, doctor, demo, grade, scaffold):  # learner, instructor, author
         module.add_parser(sub)
     return top
 

@@ -1,5 +1,5 @@
 """Sentences of the learner and instructor commands (help, lang, setup, progress, hint, watch,
-reset-step, doctor, demo, grade), in English and Chinese. messages.py merges them into MESSAGES."""
+reset-step, doctor, demo, grade, new-step), in English and Chinese. messages.py merges them into MESSAGES."""
 
 COMMAND_MESSAGES = {
     # make help: the English descriptions are the Makefile's `## ` comments; these are the Chinese ones
@@ -182,8 +182,8 @@ COMMAND_MESSAGES = {
     "doctor.more": {"en": "Run `make doctor` to check your whole setup.", "zh": "运行 `make doctor` 检查整个环境。"},
     # make demo
     "demo.no_solution": {
-        "en": "No step's solution has a Dockerfile yet, so there is nothing to run in containers.",
-        "zh": "还没有哪个步骤的参考答案带有 Dockerfile，所以没有可以在容器里运行的应用。",
+        "en": "No step in workshop.toml is marked `demo = true`: mark the step whose solution has the full stack, or name one with DEMO_STEP=.",
+        "zh": "workshop.toml 里没有标记 `demo = true` 的步骤：请给参考答案包含完整应用栈的那一步加上这个标记，或者用 DEMO_STEP= 指定一步。",
     },
     "demo.no_dockerfile": {
         "en": "{folder} has no Dockerfile: that step does not run in containers. Leave DEMO_STEP out to run the finished app.",
@@ -236,4 +236,20 @@ COMMAND_MESSAGES = {
                     "zh": "{n} 个步骤中通过了 {passed} 个，检查通过 {checks}/{total} 项。"},
     "grade.junit": {"en": "JUnit XML: {path}", "zh": "JUnit XML：{path}"},
     "grade.missing_case": {"en": "the folder {folder} is missing", "zh": "缺少目录 {folder}"},
+    # make new-step SLUG=name
+    "new_step.bad_slug": {
+        "en": "SLUG={slug!r} cannot name a step: use lower-case letters, digits and dashes, e.g. make new-step SLUG=visit-counter",
+        "zh": "SLUG={slug!r} 不能用作步骤名：只能用小写字母、数字和连字符，例如 make new-step SLUG=visit-counter",
+    },
+    "new_step.exists": {
+        "en": "{slug} already exists: pick another SLUG, nothing was written.",
+        "zh": "{slug} 已经存在：请换一个 SLUG，这次什么都没有写入。",
+    },
+    "new_step.done": {"en": "Scaffolded the new step ({n} places):", "zh": "新步骤的骨架已生成（{n} 处）："},
+    "new_step.next": {
+        "en": "Next: write everything marked {todo}; `.venv/bin/pytest tests/test_lint.py` lists what is left. "
+              "CONTRIBUTING.md walks through it.",
+        "zh": "接下来：把标记为 {todo} 的地方逐一写好；`.venv/bin/pytest tests/test_lint.py` 会列出还剩哪些。"
+              "详细步骤见 CONTRIBUTING.md。",
+    },
 }

@@ -18,6 +18,7 @@ class Step:
     docker: bool
     hints: dict = field(default_factory=dict)
     fixes: dict = field(default_factory=dict)
+    demo: bool = False  # `make demo` runs this step's solution (`demo = true` on one step)
 
     @property
     def folder(self):
@@ -64,10 +65,16 @@ def steps():
             docker=entry.get("docker", True),
             hints=entry.get("hints", []),
             fixes=entry.get("fixes", {}),
+            demo=entry.get("demo", False),
         )
         for entry in data["step"]
     ]
     return sorted(found, key=lambda step: step.number)
+
+
+def demo_step():
+    """The step `make demo` shows: the one marked `demo = true` in workshop.toml (None if none is)."""
+    return next((step for step in steps() if step.demo), None)
 
 
 def images():

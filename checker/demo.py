@@ -1,4 +1,5 @@
-"""`make demo`: the finished app (the last step's solution) with Redis, in containers, on localhost.
+"""`make demo`: the finished app (the solution of the step marked `demo = true` in workshop.toml) with
+Redis, in containers, on localhost.
 
 It builds the solution's image, starts Redis (with the solution's redis.conf and a named volume
 when it has one) and the web app on one network, publishes the app on localhost:DEMO_PORT
@@ -18,16 +19,13 @@ from . import ROOT, course, labels
 from .messages import msg
 
 KEY, VALUE = "imooc", "imooc.com"
-REDIS_CONF = "/usr/local/etc/redis/redis.conf"
 REDIS_ALIAS = "redis"
 
 
 def solution_step(wanted=None):
-    """The step to demonstrate: DEMO_STEP if given, else the last step whose solution has a Dockerfile."""
-    if wanted:
-        step = course.find(wanted)
-        return [step] if step else []
-    return [step for step in reversed(course.steps()) if (ROOT / "solutions" / step.folder / "Dockerfile").is_file()][:1]
+    """The step to demonstrate: DEMO_STEP if given, else the one marked `demo = true` in workshop.toml."""
+    step = course.find(wanted) if wanted else course.demo_step()
+    return [step] if step else []
 
 
 def port_busy(port):
@@ -54,17 +52,16 @@ def parse_port(text):
 
 def start_redis(client, network, folder):
     """Redis on the network as `redis`; with the solution's redis.conf and a named volume if it has one."""
-    from . import containers
+    from . import containers, deploy
 
     conf = folder / "redis.conf"
     image = course.images()["redis"]
     if not conf.is_file():
         print(msg("demo.redis", image=image, extra=""), flush=True)
-        return containers.start_redis(network, aliases=(REDIS_ALIAS,))
+        return deploy.start_redis(network, aliases=(REDIS_ALIAS,))
     volume = containers.volume(client)
     print(msg("demo.redis", image=image, extra=msg("demo.redis_volume", volume=volume.name)), flush=True)
-    volumes = {volume.name: {"bind": "/data", "mode": "rw"}, str(conf.resolve()): {"bind": REDIS_CONF, "mode": "ro"}}
-    return containers.start_redis(network, aliases=(REDIS_ALIAS,), volumes=volumes, command=f"redis-server {REDIS_CONF}")
+    return deploy.start_redis(network, volume, conf, aliases=(REDIS_ALIAS,))
 
 
 def start_web(image, network, port):
@@ -194,5 +191,5 @@ def add_parser(sub):
     command = sub.add_parser("demo", help="run the finished app on localhost until Ctrl-C")
     command.add_argument("--port", default=os.environ.get("DEMO_PORT") or "5000")
     command.add_argument("--step", default=os.environ.get("DEMO_STEP") or None,
-                         help="demonstrate this step's solution instead of the last one")
+                         help="demonstrate this step's solution instead of the one marked demo = true")
     command.set_defaults(func=cmd_demo)

@@ -1,11 +1,15 @@
-"""Fixtures shared by the step checks: the step, the learner's folder, the engine, Redis."""
+"""Fixtures shared by the step checks: the step, the learner's folder, the engine, Redis, the learner's
+image and a deployment of it (network, Redis on a named volume with the learner's redis.conf, web).
+
+A check module changes what its deployment gets by defining its own `web_env` or `web_options`.
+"""
 
 import os
 from pathlib import Path
 
 import pytest
 
-from checker import ROOT, containers, course
+from checker import ROOT, containers, course, deploy
 from checker.engine import connect
 
 
@@ -44,3 +48,54 @@ def redis_db(redis_container):
     client.flushdb()
     yield client
     client.close()
+
+
+@pytest.fixture(scope="module")
+def image(engine, folder, step):
+    """The learner's image, built from their Dockerfile with the layer cache of earlier checks."""
+    return containers.build(engine, folder, step)
+
+
+@pytest.fixture(scope="module")
+def network():
+    """A user-defined bridge network: its containers find each other by name."""
+    created = containers.network()
+    yield created
+    deploy.remove(created)
+
+
+@pytest.fixture(scope="module")
+def volume(engine):
+    """A named volume for Redis's data; it outlives any one Redis container."""
+    created = containers.volume(engine)
+    yield created
+    deploy.remove(created)
+
+
+@pytest.fixture(scope="module")
+def redis_conf(folder):
+    """The learner's redis.conf, or None when the step folder has none (Redis's defaults apply)."""
+    path = folder / "redis.conf"
+    return path if path.is_file() else None
+
+
+@pytest.fixture(scope="module")
+def web_env():
+    """The web container's environment: REDIS_HOST and REDIS_PORT of the Redis on the network."""
+    return deploy.redis_env()
+
+
+@pytest.fixture(scope="module")
+def web_options():
+    """More options for starting the web container (e.g. a healthcheck interval); none by default."""
+    return {}
+
+
+@pytest.fixture(scope="module")
+def deployment(image, network, volume, redis_conf, web_env, web_options):
+    """Redis (your redis.conf, on the volume) and your image on one network, both running."""
+    running = deploy.Deployment(image, network, volume, redis_conf, web_env, **web_options)
+    try:
+        yield running.start()
+    finally:
+        running.stop()

@@ -2,85 +2,21 @@
 
 import uuid
 
-import docker
 import pytest
-import requests
 
 from checker import containers
+from checker.deploy import REDIS_ALIAS as ALIAS
+from checker.deploy import answered, call, set_and_get, stored_and_served
 from checker.engine import kind
-from checker.failures import CheckFailure, expect, tail
+from checker.failures import expect
 
 KEY, VALUE = "imooc", "imooc.com"
-ALIAS = "redis-host"
 
 
 @pytest.fixture(scope="module")
-def image(engine, folder, step):
-    """The learner's image, built from their Dockerfile with the layer cache of earlier checks."""
-    return containers.build(engine, folder, step)
-
-
-@pytest.fixture(scope="module")
-def net():
-    """A user-defined bridge network: its containers find each other by name."""
-    network = containers.network()
-    yield network
-    try:
-        network.remove()
-    except docker.errors.APIError:
-        pass  # still in use or already gone: the sweep at the end of the run removes it
-
-
-@pytest.fixture(scope="module")
-def redis_on_net(net):
-    """Redis on that network under the alias `redis-host`."""
-    container = containers.start_redis(network=net, aliases=[ALIAS])
-    yield container
-    containers.stop(container)
-
-
-@pytest.fixture(scope="module")
-def web(image, net, redis_on_net):
-    """The learner's image on the same network with no REDIS_* variables: the image's defaults apply."""
-    container = containers.start_web(image.id, network=net)
-    yield container
-    containers.stop(container)
-
-
-def call(container, path, **params):
-    """GET `path` on the web container's published port."""
-    return requests.get(containers.url(container, path), params=params, timeout=10)
-
-
-def answered(container, response, status, fix, host=ALIAS):
-    """Fail unless `response` has `status`; a 503 says whether `host` resolves in the web container."""
-    if response.status_code == status:
-        return
-    where = f"GET {response.request.path_url} answered {response.status_code} {response.text[:100]!r}, expected {status}"
-    if response.status_code == 503:
-        address = containers.resolve(container, host)
-        if address:
-            raise CheckFailure("code", f"{where}.\n`{host}` resolves to {address} inside the web container, yet the "
-                               "app did not reach Redis there: it does not connect to REDIS_HOST",
-                               fix="redis-host-ignored", log=tail(containers.logs(container), 10))
-        raise CheckFailure("network", f"{where}.\n`{host}` does not resolve inside the web container",
-                           fix="redis-unreachable", log=tail(containers.logs(container), 10))
-    raise CheckFailure("code", where, fix=fix, log=tail(containers.logs(container), 10))
-
-
-def set_and_get(container, redis_container, key, value, host=ALIAS):
-    """/set then /get through HTTP; the value must be in `redis_container` itself."""
-    response = call(container, "/set", key=key, value=value)
-    answered(container, response, 200, "set-answer", host)
-    # the chapter's exact confirmation text
-    expect(response.text.strip() == f"OK. We have set {key} to be {value}", "code",
-           f"/set answered {response.text[:100]!r}", fix="set-answer")
-    client = containers.redis_client(redis_container)
-    try:
-        stored = client.get(key)
-    finally:
-        client.close()
-    return stored
+def web_env():
+    """No REDIS_* variables in the web container: the image's defaults apply."""
+    return {}
 
 
 def test_image_builds(image):
@@ -102,48 +38,38 @@ def test_redis_host_default(image):
            else "the image sets no REDIS_HOST (no ENV line for it in the Dockerfile)", fix="redis-host-default")
 
 
-def test_set_and_get_on_a_network(web, redis_on_net):
+def test_set_and_get_on_a_network(deployment):
     """on a user-defined network, /set and /get work and the value is in the Redis container
     zh: 在用户自定义网络上，/set 和 /get 正常工作，且值保存在 Redis 容器中
     """
-    stored = set_and_get(web, redis_on_net, KEY, VALUE)
-    # read back from Redis directly: the app must not keep the value to itself
-    expect(stored == VALUE.encode(), "redis", f"Redis holds {stored!r} under {KEY!r}, expected {VALUE!r}",
-           fix="set-not-in-redis")
-    response = call(web, "/get", key=KEY)
-    answered(web, response, 200, "get-answer")
-    expect(response.text == VALUE, "code", f"/get answered {response.text[:100]!r}, expected {VALUE!r}",
-           fix="get-answer")
+    # /set, the value read from Redis itself, /get: each with its own hint
+    stored_and_served(deployment.web, deployment.redis, KEY, VALUE)
 
 
-def test_restarted_web_keeps_data(web):
+def test_restarted_web_keeps_data(deployment):
     """after `docker restart` of the web container, /get still answers the value (it lives in Redis)
     zh: 对 web 容器执行 `docker restart` 后，/get 仍返回该值（它保存在 Redis 中）
     """
-    containers.restart(web)
-    response = call(web, "/get", key=KEY)
+    deployment.restart_web()
+    response = deployment.get("/get", key=KEY)
     # a new process has an empty memory: only a value kept in Redis survives
     expect(response.status_code == 200 and response.text == VALUE, "code",
            f"after the restart /get?key={KEY} answered {response.status_code} {response.text[:100]!r}",
-           fix="lost-on-restart", log=tail(containers.logs(web), 10))
+           fix="lost-on-restart", log=deployment.web_log())
 
 
-def test_redis_host_is_read(image, net, redis_on_net):
+def test_redis_host_is_read(image, network, deployment):
     """with REDIS_HOST=cache-… the app uses that Redis, not a host name written in the code
     zh: 设置 REDIS_HOST=cache-… 时，应用使用那个 Redis，而不是代码里写死的主机名
     """
     alias = f"cache-{uuid.uuid4().hex[:6]}"
-    other = containers.start_redis(network=net, aliases=[alias])
+    other = containers.start_redis(network=network, aliases=[alias])
     web = None
     try:
-        web = containers.start_web(image.id, env={"REDIS_HOST": alias}, network=net)
+        web = containers.start_web(image.id, env={"REDIS_HOST": alias}, network=network)
         key = f"routed-{uuid.uuid4().hex[:6]}"
         stored = set_and_get(web, other, key, "by REDIS_HOST", host=alias)
-        client = containers.redis_client(redis_on_net)
-        try:
-            elsewhere = client.get(key)
-        finally:
-            client.close()
+        elsewhere = deployment.redis_get(key)
         # the value must land in the Redis that REDIS_HOST names
         expect(stored == b"by REDIS_HOST", "code",
                f"with REDIS_HOST={alias} the value did not reach the Redis called {alias}"

@@ -9,28 +9,16 @@ import pytest
 import requests
 
 from checker import containers, course
+from checker.deploy import SECOND, conf_lines, redis_env
 from checker.failures import CheckFailure, expect, tail
 
-REDIS_ALIAS = "redis-host"
-REDIS_CONF = "/usr/local/etc/redis/redis.conf"
 WORKERS = 3          # the web container is started with GUNICORN_WORKERS set to this
 KEYS = 1000          # keys written through the app before Redis is recreated
 CLIENTS = 4          # HTTP clients writing and reading them at the same time
-SECOND = 1_000_000_000  # the engine counts healthcheck intervals in nanoseconds
 MAX_GROWTH_MB = 150  # what the image may add on top of python:3.13-slim
 
 
 # --- the learner's files ----------------------------------------------------------------------
-
-def conf_lines(folder):
-    """The directives of the learner's redis.conf, as {name: [words]} (the last one wins)."""
-    directives = {}
-    for line in (folder / "redis.conf").read_text().splitlines():
-        words = line.split()
-        if words and not words[0].startswith("#"):
-            directives[words[0].lower()] = [word.strip("\"'").lower() for word in words[1:]]
-    return directives
-
 
 def test_requirements_are_pinned(folder):
     """requirements.txt pins every package with `==`, gunicorn included
@@ -66,7 +54,7 @@ def test_redis_conf_keeps_data(folder):
     """
     expect((folder / "redis.conf").is_file(), "redis", f"there is no redis.conf in {folder}",
            fix="redis-conf-missing")
-    directives = conf_lines(folder)
+    directives = conf_lines(folder / "redis.conf")
     # without AOF, everything written since the last snapshot is lost when Redis is killed
     expect(directives.get("appendonly") == ["yes"], "redis",
            f"redis.conf sets appendonly to {' '.join(directives.get('appendonly', ['no (the default)']))}",
@@ -82,12 +70,6 @@ def test_redis_conf_keeps_data(folder):
 
 
 # --- the image ----------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def image(engine, folder, step):
-    """The learner's image, built from the step folder."""
-    return containers.build(engine, folder, step)
-
 
 def config(image):
     """The image's configuration (User, Env, Cmd, Healthcheck...)."""
@@ -166,71 +148,16 @@ def test_image_is_small(engine, image):
 
 # --- the deployment: a network, Redis with its volume and config, the web container ---------------
 
-class Deployment:
-    """A network, a named volume, Redis on both (the learner's redis.conf) and the web container."""
-
-    def __init__(self, engine, folder, image):
-        self.engine, self.folder, self.image = engine, folder, image
-        self.network = self.volume = self.redis = self.web = self.base = None
-
-    def start(self):
-        self.network = containers.network()
-        self.volume = containers.volume(self.engine)
-        self.redis = self.start_redis()
-        env = {"REDIS_HOST": REDIS_ALIAS, "REDIS_PORT": "6379", "GUNICORN_WORKERS": str(WORKERS)}
-        # the image's own healthcheck command, probed every second so the check need not wait long
-        self.web = containers.start_web(self.image.id, env=env, network=self.network,
-                                        healthcheck={"interval": SECOND, "retries": 3})
-        self.base = containers.url(self.web, "")
-        return self
-
-    def start_redis(self):
-        volumes = {self.volume.name: {"bind": "/data", "mode": "rw"},
-                   str((self.folder / "redis.conf").resolve()): {"bind": REDIS_CONF, "mode": "ro"}}
-        return containers.start_redis(self.network, aliases=(REDIS_ALIAS,), volumes=volumes,
-                                      command=f"redis-server {REDIS_CONF}")
-
-    def recreate_redis(self):
-        """Kill Redis (no chance to save), remove it, start a new one on the same volume."""
-        self.redis.get_wrapped_container().kill()
-        containers.stop(self.redis)
-        self.redis = self.start_redis()
-
-    def get(self, path, session=None, **params):
-        return (session or requests).get(self.base + path, params=params, timeout=15)
-
-    def web_state(self):
-        wrapped = self.web.get_wrapped_container()
-        wrapped.reload()
-        return wrapped.attrs["State"], wrapped.attrs.get("RestartCount", 0)
-
-    def web_log(self):
-        return tail(containers.logs(self.web), 10)
-
-    def run_in_web(self, code):
-        """Run a Python snippet inside the web container; (exit code, output)."""
-        result = self.web.get_wrapped_container().exec_run(["python", "-c", code])
-        return result.exit_code, result.output.decode("utf-8", "replace").strip()
-
-    def stop(self):
-        for container in (self.web, self.redis):
-            if container is not None:
-                containers.stop(container)
-        for resource in (self.volume, self.network):
-            try:
-                resource and resource.remove()
-            except Exception:
-                pass
+@pytest.fixture(scope="module")
+def web_env():
+    """Redis on the network, and the gunicorn worker count the check then counts."""
+    return {**redis_env(), "GUNICORN_WORKERS": str(WORKERS)}
 
 
 @pytest.fixture(scope="module")
-def deployment(engine, folder, image):
-    """Redis (your redis.conf, a named volume) and your image on one network."""
-    running = Deployment(engine, folder, image)
-    try:
-        yield running.start()
-    finally:
-        running.stop()
+def web_options():
+    """The image's own healthcheck command, probed every second so the check need not wait long."""
+    return {"healthcheck": {"interval": SECOND, "retries": 3}}
 
 
 def test_becomes_healthy(deployment):

@@ -6,11 +6,15 @@ the learner edits (steps/NN-slug/, with a TODO and both READMEs), a finished sol
 """
 
 import fnmatch
+import json
+import os
 import re
+import subprocess
 
 import pytest
 
 from checker import ROOT, course
+from checker.scaffold import AUTHOR_TODO
 
 STEPS = course.steps()
 FOLDER = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*$")
@@ -152,3 +156,81 @@ def test_starter_and_solution_have_the_same_files(starter, solution):
     unexplained = sorted(name for name in theirs - mine if name not in readme)
     # the learner is told about every file they have to create
     assert not unexplained, f"only in solutions/{solution.name} and not named in its README: {unexplained}"
+
+
+# --- what an author still has to write, and the lists that must follow workshop.toml -----------------
+
+def author_todos(step):
+    """Every place `make new-step` marked AUTHOR_TODO for `step` that still says so, one line each."""
+    left = []
+    entry = next(entry for entry in course.load()["step"] if entry["folder"] == step.folder)
+    for name in ("title", "hints", "fixes"):
+        if AUTHOR_TODO in repr(entry.get(name, "")):
+            verb = "are" if name.endswith("s") else "is"
+            left.append(f"workshop.toml step {step.number:02d} {name} {verb} still {AUTHOR_TODO}")
+    places = [ROOT / "steps" / step.folder, ROOT / "solutions" / step.folder, step.check_file,
+              ROOT / "tests" / "wrong_answers" / step.folder]
+    for path in sorted(p for place in places for p in ([place] if place.is_file() else place.rglob("*"))):
+        if not path.is_file():
+            continue
+        for number, line in enumerate(path.read_text(errors="ignore").splitlines(), 1):
+            if AUTHOR_TODO in line:
+                left.append(f"{path.relative_to(ROOT).as_posix()}:{number} is still {AUTHOR_TODO}: {line.strip()}")
+    return left
+
+
+def test_nothing_left_for_the_author(step):
+    """No place that `make new-step` marked TODO(author) still says so.
+
+    The scaffold of a new step passes every other rule of this file; what it cannot write (titles,
+    hints, the README's sections, the learner's TODOs, the step's own checks and catalog) it marks
+    TODO(author), and this test names each such place until the author has written it.
+    """
+    left = author_todos(step)
+    # a step is finished when its author has written everything the scaffold could not
+    assert not left, "\n".join(left)
+
+
+ROW = re.compile(r"^\| (\d\d) \| `([^`]+)` \| (.*) \|$")
+
+
+def test_readme_step_table_follows_metadata():
+    """README.md's table of steps lists exactly the steps of workshop.toml, in order, each described.
+
+    It is the first thing a learner reads: a step missing there, or one that no longer exists, sends
+    them to the wrong folder. `make new-step` adds the row; its author writes what the learner learns.
+    """
+    rows = [ROW.match(line) for line in (ROOT / "README.md").read_text().splitlines()]
+    rows = [row for row in rows if row]
+    # one row per step, numbered and named as the metadata names it
+    assert [(row.group(1), row.group(2)) for row in rows] == [(f"{s.number:02d}", s.folder) for s in STEPS], \
+        "README.md's step table does not list the steps of workshop.toml"
+    for row in rows:
+        # every row says what the step teaches
+        assert AUTHOR_TODO not in row.group(3), f"README.md's step table: step {row.group(1)} is still {AUTHOR_TODO}"
+
+
+def test_ci_matrix_reads_metadata(tmp_path):
+    """The CI workflow's matrix of steps is read from workshop.toml when it runs, not kept by hand."""
+    workflow = (ROOT / ".github" / "workflows" / "check.yml").read_text()
+    # the step job's matrix is the list the `steps` job printed
+    assert "step: ${{ fromJSON(needs.steps.outputs.numbers) }}" in workflow
+    command = re.search(r"^\s*run: (python3 -c .*numbers=.*)$", workflow, re.M)
+    assert command, "the `steps` job of check.yml no longer prints numbers="
+    output = tmp_path / "github_output"
+    subprocess.run(["bash", "-c", command.group(1)], cwd=ROOT, check=True, timeout=30,
+                   env={**os.environ, "GITHUB_OUTPUT": str(output)})
+    # run here, it prints every step's number
+    assert output.read_text().strip() == "numbers=" + json.dumps([step.number for step in STEPS])
+
+
+def test_demo_step_is_marked():
+    """Exactly one step has `demo = true` and its solution has a Dockerfile: `make demo` runs it.
+
+    Without the mark, `make demo` would have to guess, and a new last step would silently change it.
+    """
+    marked = [step.folder for step in STEPS if step.demo]
+    # one step, named on purpose
+    assert len(marked) == 1, f"steps with demo = true: {marked}"
+    # whose finished app runs in containers
+    assert (ROOT / "solutions" / marked[0] / "Dockerfile").is_file(), f"solutions/{marked[0]} has no Dockerfile"

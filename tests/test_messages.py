@@ -36,15 +36,21 @@ def test_fix_keys_used_by_checks_exist():
 
 
 def test_common_fix_keys_exist():
-    """Every fix= raised by the checker's own modules has a common text."""
+    """Every fix= raised by the checker's own modules has a common text; deploy.py's keys may come from
+    an earlier step instead, as long as every step whose check uses deploy.py knows them."""
     import re
 
     from checker import ROOT
 
     common = course.load()["fixes"]
+    deploying = [step for step in course.steps() if re.search(r"\bdeploy(ment)?\b", step.check_file.read_text())]
     for module in (ROOT / "checker").glob("*.py"):
         for key in re.findall(r'\bfix="([a-z0-9-]+)"', module.read_text()):
-            assert key in common, f"{module.name}: {key}"
+            if module.name == "deploy.py":
+                # a step's fixes fall back to earlier steps' (Step.fix)
+                assert all(key in step.all_fixes() for step in deploying), f"{module.name}: {key}"
+            else:
+                assert key in common, f"{module.name}: {key}"
 
 
 def test_check_titles_are_translated():

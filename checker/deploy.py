@@ -1,0 +1,183 @@
+"""A deployment as the checks, the demo and the bench make it: a network, Redis on a named volume
+(configured by a redis.conf when there is one) and the app's web container next to it.
+
+Any check from step 04 on uses it through the fixtures of checks/conftest.py (`network`, `volume`,
+`deployment`...). URLs are asked for at the moment of each request, so they follow the web container
+to the new host port the engine gives it after `docker restart`.
+"""
+
+from pathlib import Path
+
+import requests
+
+from . import containers
+from .failures import CheckFailure, both, expect, tail
+
+REDIS_ALIAS = "redis-host"  # the name the web container reaches Redis by, as in the chapter
+REDIS_PORT = 6379
+REDIS_CONF = "/usr/local/etc/redis/redis.conf"  # where the official image's docs mount a conf file
+DATA = "/data"  # the official Redis image's working directory: its AOF and RDB files go here
+SECOND = 1_000_000_000  # the engine counts healthcheck intervals in nanoseconds
+
+
+def conf_lines(path):
+    """The directives of a redis.conf, as {name: [words]} (the last one wins)."""
+    directives = {}
+    for line in Path(path).read_text().splitlines():
+        words = line.split()
+        if words and not words[0].startswith("#"):
+            directives[words[0].lower()] = [word.strip("\"'").lower() for word in words[1:]]
+    return directives
+
+
+def remove(resource):
+    """Remove a network or volume, ignoring one still in use or gone (the run's sweep gets it then)."""
+    try:
+        if resource is not None:
+            resource.remove()
+    except Exception:
+        pass
+
+
+def start_redis(network, volume=None, conf=None, aliases=(REDIS_ALIAS,)):
+    """Redis on `network` under `aliases`, its data on `volume` (at /data), started with the file `conf`."""
+    volumes = {}
+    if volume is not None:
+        volumes[volume.name] = {"bind": DATA, "mode": "rw"}
+    if conf is not None:
+        volumes[str(Path(conf).resolve())] = {"bind": REDIS_CONF, "mode": "ro"}
+    return containers.start_redis(network, aliases=aliases, volumes=volumes,
+                                  command=f"redis-server {REDIS_CONF}" if conf is not None else None)
+
+
+def redis_env(alias=REDIS_ALIAS):
+    """The environment that points the app at Redis on the network."""
+    return {"REDIS_HOST": alias, "REDIS_PORT": str(REDIS_PORT)}
+
+
+class Deployment:
+    """Redis (on `volume`, with `conf` if given) and a web container of `image`, both on `network`.
+
+    `env` is the web container's whole environment (redis_env() when None); `web_options` go to
+    containers.start_web (e.g. healthcheck=...). The network and volume belong to the caller.
+    """
+
+    def __init__(self, image, network, volume=None, conf=None, env=None, **web_options):
+        self.image, self.network, self.volume, self.conf = image, network, volume, conf
+        self.env = redis_env() if env is None else env
+        self.web_options = web_options
+        self.redis = self.web = None
+
+    def start(self):
+        self.redis = start_redis(self.network, self.volume, self.conf)
+        self.web = containers.start_web(getattr(self.image, "id", self.image), env=self.env, network=self.network,
+                                        **self.web_options)
+        return self
+
+    def stop(self):
+        for container in (self.web, self.redis):
+            if container is not None:
+                containers.stop(container)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+    # --- the web container ---
+
+    def url(self, path="/"):
+        """The address of `path` on the web container's published port, as it is now."""
+        return containers.url(self.web, path)
+
+    def get(self, path, session=None, timeout=15, **params):
+        """GET `path` on the web container (through `session` if given)."""
+        return (session or requests).get(self.url(path), params=params, timeout=timeout)
+
+    def restart_web(self):
+        """`docker restart` the web container; url() and get() follow it to its new host port."""
+        containers.restart(self.web)
+
+    def web_state(self):
+        """The web container's State and its RestartCount, as the engine reports them now."""
+        wrapped = self.web.get_wrapped_container()
+        wrapped.reload()
+        return wrapped.attrs["State"], wrapped.attrs.get("RestartCount", 0)
+
+    def web_log(self, lines=10):
+        """The last lines of the web container's log, for a failure."""
+        return tail(containers.logs(self.web), lines)
+
+    def run_in_web(self, code):
+        """Run a Python snippet inside the web container; (exit code, output)."""
+        result = self.web.get_wrapped_container().exec_run(["python", "-c", code])
+        return result.exit_code, result.output.decode("utf-8", "replace").strip()
+
+    # --- Redis ---
+
+    def redis_get(self, key):
+        """The value Redis itself holds under `key` (bytes, or None), read from the host."""
+        client = containers.redis_client(self.redis)
+        try:
+            return client.get(key)
+        finally:
+            client.close()
+
+    def recreate_redis(self):
+        """Kill Redis (no chance to save), remove it, start a new one on the same volume and conf."""
+        self.redis.get_wrapped_container().kill()
+        containers.stop(self.redis)
+        self.redis = start_redis(self.network, self.volume, self.conf)
+        return self.redis
+
+
+# --- /set and /get through the app, the value read back from Redis ----------------------------------
+
+def call(container, path, **params):
+    """GET `path` on a web container's published port."""
+    return requests.get(containers.url(container, path), params=params, timeout=10)
+
+
+def answered(container, response, status, fix, host=REDIS_ALIAS):
+    """Fail unless `response` has `status`; a 503 says whether `host` resolves in the web container."""
+    if response.status_code == status:
+        return
+    where = f"GET {response.request.path_url} answered {response.status_code} {response.text[:100]!r}, expected {status}"
+    if response.status_code == 503:
+        address = containers.resolve(container, host)
+        if address:
+            raise CheckFailure("code", f"{where}.\n`{host}` resolves to {address} inside the web container, yet the "
+                               "app did not reach Redis there: it does not connect to REDIS_HOST",
+                               fix="redis-host-ignored", log=tail(containers.logs(container), 10))
+        raise CheckFailure("network", f"{where}.\n`{host}` does not resolve inside the web container",
+                           fix="redis-unreachable", log=tail(containers.logs(container), 10))
+    raise CheckFailure("code", where, fix=fix, log=tail(containers.logs(container), 10))
+
+
+def set_and_get(container, redis_container, key, value, host=REDIS_ALIAS):
+    """/set through HTTP (the chapter's answer expected); the value `redis_container` itself then holds."""
+    response = call(container, "/set", key=key, value=value)
+    answered(container, response, 200, "set-answer", host)
+    # the chapter's exact confirmation text
+    expect(response.text.strip() == f"OK. We have set {key} to be {value}", "code",
+           f"/set answered {response.text[:100]!r}", fix="set-answer")
+    client = containers.redis_client(redis_container)
+    try:
+        return client.get(key)
+    finally:
+        client.close()
+
+
+def stored_and_served(web, redis_container, key, value, host=REDIS_ALIAS):
+    """/set `value`, find it in Redis itself, /get it back: the app's whole round trip, or a CheckFailure."""
+    stored = set_and_get(web, redis_container, key, value, host)
+    # read back from Redis directly: the app must not keep the value to itself
+    expect(stored == value.encode(), "redis",
+           both(f"Redis holds {stored!r} under {key!r}, expected {value!r}",
+                f"Redis 中键 {key!r} 的值是 {stored!r}，应为 {value!r}"), fix="set-not-in-redis")
+    response = call(web, "/get", key=key)
+    answered(web, response, 200, "get-answer", host)
+    expect(response.text == value, "code",
+           both(f"/get answered {response.text[:100]!r}, expected {value!r}",
+                f"/get 返回了 {response.text[:100]!r}，应为 {value!r}"), fix="get-answer")
