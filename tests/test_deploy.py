@@ -1,0 +1,66 @@
+"""The deployment helpers the step checks share (checker/deploy.py), against real containers."""
+
+import pytest
+import requests
+
+from checker import containers, course, deploy
+from checker.engine import connect
+
+# a web container that answers any path on port 5000, from the course's Python image
+SERVE = {"entrypoint": ["python", "-m", "http.server", str(containers.WEB_PORT)]}
+CONF = "appendonly yes\nappendfsync always\ndir /data\nbind 0.0.0.0\nprotected-mode no\n"
+
+
+@pytest.fixture(scope="module")
+def engine():
+    """A docker client that answered a ping."""
+    client = connect()
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def running(engine, tmp_path_factory):
+    """A deployment: Redis with an AOF conf on a named volume, a plain HTTP server as the web container."""
+    conf = tmp_path_factory.mktemp("conf") / "redis.conf"
+    conf.write_text(CONF)
+    network, volume = containers.network(), containers.volume(engine)
+    running = deploy.Deployment(course.images()["python"], network, volume, conf, **SERVE)
+    try:
+        yield running.start()
+    finally:
+        running.stop()
+        deploy.remove(volume)
+        deploy.remove(network)
+
+
+def test_conf_lines_reads_directives(tmp_path):
+    """conf_lines gives {directive: [words]}, comments skipped, the last one of a name winning."""
+    path = tmp_path / "redis.conf"
+    path.write_text("# a comment\nappendonly no\nAPPENDONLY yes\nbind 127.0.0.1 -::1\n\n")
+    # names are lower-cased, words unquoted and lower-cased
+    assert deploy.conf_lines(path) == {"appendonly": ["yes"], "bind": ["127.0.0.1", "-::1"]}
+
+
+def test_url_follows_a_restart(running):
+    """After `docker restart` the engine may publish another host port: url() and get() follow it."""
+    assert running.get("/").status_code == 200
+    running.restart_web()
+    published = running.web.get_wrapped_container()
+    published.reload()
+    port = published.attrs["NetworkSettings"]["Ports"][f"{containers.WEB_PORT}/tcp"][0]["HostPort"]
+    # the URL is made from the port published now, not from one stored before the restart
+    assert running.url("/").endswith(f":{port}/")
+    assert requests.get(running.url("/"), timeout=10).status_code == 200
+
+
+def test_recreated_redis_keeps_its_data(running):
+    """Redis killed, removed and started again on the volume, with the conf, still has its keys."""
+    client = containers.redis_client(running.redis)
+    client.set("kept", "yes")
+    client.close()
+    old = running.redis.get_wrapped_container().id
+    running.recreate_redis()
+    # a new container, on the same network alias and volume
+    assert running.redis.get_wrapped_container().id != old
+    assert running.redis_get("kept") == b"yes"
