@@ -12,19 +12,12 @@ CONF = "appendonly yes\nappendfsync always\ndir /data\nbind 0.0.0.0\nprotected-m
 
 
 @pytest.fixture(scope="module")
-def engine():
-    """A docker client that answered a ping."""
-    client = connect()
-    yield client
-    client.close()
-
-
-@pytest.fixture(scope="module")
-def running(engine, tmp_path_factory):
+def running(tmp_path_factory):
     """A deployment: Redis with an AOF conf on a named volume, a plain HTTP server as the web container."""
     conf = tmp_path_factory.mktemp("conf") / "redis.conf"
     conf.write_text(CONF)
-    network, volume = containers.network(), containers.volume(engine)
+    client = connect()
+    network, volume = containers.network(), containers.volume(client)
     running = deploy.Deployment(course.images()["python"], network, volume, conf, **SERVE)
     try:
         yield running.start()
@@ -32,6 +25,7 @@ def running(engine, tmp_path_factory):
         running.stop()
         deploy.remove(volume)
         deploy.remove(network)
+        client.close()
 
 
 def test_conf_lines_reads_directives(tmp_path):
