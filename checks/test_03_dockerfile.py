@@ -16,12 +16,6 @@ NEEDED = ("hello.py", "requirements.txt")
 
 
 @pytest.fixture(scope="module")
-def image(engine, folder, step):
-    """The learner's image, built from their Dockerfile with the layer cache of earlier checks."""
-    return containers.build(engine, folder, step)
-
-
-@pytest.fixture(scope="module")
 def web(image):
     """A container of the learner's image, port 5000 published on 127.0.0.1."""
     container = containers.start_web(image.id)

@@ -15,6 +15,11 @@ solutions/<step folder>/. Its expect.toml:
 Edits are applied first, in order. Then any other file in the case folder is laid over the copy as a
 whole (a file of the same name replaces the solution's, a new one is added): for files that are new
 or entirely different. Last, `delete` removes files.
+
+A step's checks run in file order and stop at the first failure, so the order of the checks (and of
+the expects inside each) is part of this contract: reordering them, renaming their hint keys or
+adding a check in front can change which hint a case gets first. Run the step's cases after such a
+change: `.venv/bin/python -m pytest tests/test_wrong_answers.py -k 04-web`.
 """
 
 import re
