@@ -58,18 +58,32 @@ def redis_env(alias=REDIS_ALIAS):
 class Deployment:
     """Redis (on `volume`, with `conf` if given) and a web container of `image`, both on `network`.
 
-    `env` is the web container's whole environment (redis_env() when None); `web_options` go to
-    containers.start_web (e.g. healthcheck=...). The network and volume belong to the caller.
+    `env` is the web container's whole environment (redis_env() when None); Redis answers to
+    `redis_aliases` on the network; `web_options` go to containers.start_web (e.g. healthcheck=...).
+    The network and volume belong to the caller.
+
+    The helpers below (set_and_get, stored_and_served, answered) use only get(), web_log(),
+    resolve_in_web() and redis_get(): a deployment made another way (e.g. by Compose) that provides
+    these four can use them too.
     """
 
-    def __init__(self, image, network, volume=None, conf=None, env=None, **web_options):
+    def __init__(self, image, network, volume=None, conf=None, env=None, redis_aliases=(REDIS_ALIAS,),
+                 **web_options):
         self.image, self.network, self.volume, self.conf = image, network, volume, conf
         self.env = redis_env() if env is None else env
+        self.redis_aliases = tuple(redis_aliases)
         self.web_options = web_options
         self.redis = self.web = None
 
+    @classmethod
+    def around(cls, web, redis):
+        """A deployment of containers started elsewhere (e.g. linked on the default bridge)."""
+        made = cls(None, None)
+        made.web, made.redis = web, redis
+        return made
+
     def start(self):
-        self.redis = start_redis(self.network, self.volume, self.conf)
+        self.redis = start_redis(self.network, self.volume, self.conf, self.redis_aliases)
         self.web = containers.start_web(getattr(self.image, "id", self.image), env=self.env, network=self.network,
                                         **self.web_options)
         return self
@@ -80,7 +94,11 @@ class Deployment:
                 containers.stop(container)
 
     def __enter__(self):
-        return self.start()
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()  # Redis started, the web container did not: nothing stays behind
+            raise
 
     def __exit__(self, *exc):
         self.stop()
@@ -109,6 +127,10 @@ class Deployment:
         """The last lines of the web container's log, for a failure."""
         return tail(containers.logs(self.web), lines)
 
+    def resolve_in_web(self, name):
+        """The address `name` resolves to inside the web container, or None."""
+        return containers.resolve(self.web, name)
+
     def run_in_web(self, code):
         """Run a Python snippet inside the web container; (exit code, output)."""
         result = self.web.get_wrapped_container().exec_run(["python", "-c", code])
@@ -128,56 +150,47 @@ class Deployment:
         """Kill Redis (no chance to save), remove it, start a new one on the same volume and conf."""
         self.redis.get_wrapped_container().kill()
         containers.stop(self.redis)
-        self.redis = start_redis(self.network, self.volume, self.conf)
+        self.redis = start_redis(self.network, self.volume, self.conf, self.redis_aliases)
         return self.redis
 
 
 # --- /set and /get through the app, the value read back from Redis ----------------------------------
 
-def call(container, path, **params):
-    """GET `path` on a web container's published port."""
-    return requests.get(containers.url(container, path), params=params, timeout=10)
-
-
-def answered(container, response, status, fix, host=REDIS_ALIAS):
+def answered(deployment, response, status, fix, host=REDIS_ALIAS):
     """Fail unless `response` has `status`; a 503 says whether `host` resolves in the web container."""
     if response.status_code == status:
         return
     where = f"GET {response.request.path_url} answered {response.status_code} {response.text[:100]!r}, expected {status}"
     if response.status_code == 503:
-        address = containers.resolve(container, host)
+        address = deployment.resolve_in_web(host)
         if address:
             raise CheckFailure("code", f"{where}.\n`{host}` resolves to {address} inside the web container, yet the "
                                "app did not reach Redis there: it does not connect to REDIS_HOST",
-                               fix="redis-host-ignored", log=tail(containers.logs(container), 10))
+                               fix="redis-host-ignored", log=deployment.web_log())
         raise CheckFailure("network", f"{where}.\n`{host}` does not resolve inside the web container",
-                           fix="redis-unreachable", log=tail(containers.logs(container), 10))
-    raise CheckFailure("code", where, fix=fix, log=tail(containers.logs(container), 10))
+                           fix="redis-unreachable", log=deployment.web_log())
+    raise CheckFailure("code", where, fix=fix, log=deployment.web_log())
 
 
-def set_and_get(container, redis_container, key, value, host=REDIS_ALIAS):
-    """/set through HTTP (the chapter's answer expected); the value `redis_container` itself then holds."""
-    response = call(container, "/set", key=key, value=value)
-    answered(container, response, 200, "set-answer", host)
+def set_and_get(deployment, key, value, host=REDIS_ALIAS):
+    """/set through HTTP (the chapter's answer expected); the value Redis itself then holds (bytes or None)."""
+    response = deployment.get("/set", key=key, value=value)
+    answered(deployment, response, 200, "set-answer", host)
     # the chapter's exact confirmation text
     expect(response.text.strip() == f"OK. We have set {key} to be {value}", "code",
            f"/set answered {response.text[:100]!r}", fix="set-answer")
-    client = containers.redis_client(redis_container)
-    try:
-        return client.get(key)
-    finally:
-        client.close()
+    return deployment.redis_get(key)
 
 
-def stored_and_served(web, redis_container, key, value, host=REDIS_ALIAS):
+def stored_and_served(deployment, key, value, host=REDIS_ALIAS):
     """/set `value`, find it in Redis itself, /get it back: the app's whole round trip, or a CheckFailure."""
-    stored = set_and_get(web, redis_container, key, value, host)
+    stored = set_and_get(deployment, key, value, host)
     # read back from Redis directly: the app must not keep the value to itself
     expect(stored == value.encode(), "redis",
            both(f"Redis holds {stored!r} under {key!r}, expected {value!r}",
                 f"Redis 中键 {key!r} 的值是 {stored!r}，应为 {value!r}"), fix="set-not-in-redis")
-    response = call(web, "/get", key=key)
-    answered(web, response, 200, "get-answer", host)
+    response = deployment.get("/get", key=key)
+    answered(deployment, response, 200, "get-answer", host)
     expect(response.text == value, "code",
            both(f"/get answered {response.text[:100]!r}, expected {value!r}",
                 f"/get 返回了 {response.text[:100]!r}，应为 {value!r}"), fix="get-answer")

@@ -91,7 +91,7 @@ def test_set_and_get_still_work(deployment):
     zh: 第 {prev} 步完成的功能依然可用：通过你的镜像先 /set 再 /get，值保存在 Redis 中
     """
     # /set, the value read from Redis itself, /get: each with its own hint
-    stored_and_served(deployment.web, deployment.redis, KEY, VALUE)
+    stored_and_served(deployment, KEY, VALUE)
 
 
 # {todo}: this step's own checks, below, in the order a learner meets the mistakes: checks stop at

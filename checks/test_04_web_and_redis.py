@@ -6,7 +6,7 @@ import pytest
 
 from checker import containers
 from checker.deploy import REDIS_ALIAS as ALIAS
-from checker.deploy import answered, call, set_and_get, stored_and_served
+from checker.deploy import Deployment, answered, set_and_get, stored_and_served
 from checker.engine import kind
 from checker.failures import expect
 
@@ -43,7 +43,7 @@ def test_set_and_get_on_a_network(deployment):
     zh: 在用户自定义网络上，/set 和 /get 正常工作，且值保存在 Redis 容器中
     """
     # /set, the value read from Redis itself, /get: each with its own hint
-    stored_and_served(deployment.web, deployment.redis, KEY, VALUE)
+    stored_and_served(deployment, KEY, VALUE)
 
 
 def test_restarted_web_keeps_data(deployment):
@@ -63,22 +63,15 @@ def test_redis_host_is_read(image, network, deployment):
     zh: 设置 REDIS_HOST=cache-… 时，应用使用那个 Redis，而不是代码里写死的主机名
     """
     alias = f"cache-{uuid.uuid4().hex[:6]}"
-    other = containers.start_redis(network=network, aliases=[alias])
-    web = None
-    try:
-        web = containers.start_web(image.id, env={"REDIS_HOST": alias}, network=network)
+    with Deployment(image, network, env={"REDIS_HOST": alias}, redis_aliases=(alias,)) as routed:
         key = f"routed-{uuid.uuid4().hex[:6]}"
-        stored = set_and_get(web, other, key, "by REDIS_HOST", host=alias)
+        stored = set_and_get(routed, key, "by REDIS_HOST", host=alias)
         elsewhere = deployment.redis_get(key)
         # the value must land in the Redis that REDIS_HOST names
         expect(stored == b"by REDIS_HOST", "code",
                f"with REDIS_HOST={alias} the value did not reach the Redis called {alias}"
                + (f"; it went to the one called {ALIAS}: that name is written in hello.py" if elsewhere else ""),
                fix="redis-host-ignored")
-    finally:
-        if web is not None:
-            containers.stop(web)
-        containers.stop(other)
 
 
 def test_legacy_link(engine, image, redis_container, redis_db, record_property):
@@ -90,14 +83,14 @@ def test_legacy_link(engine, image, redis_container, redis_db, record_property):
         record_property("note", "skipped: Podman has no --link; the network checks above stand for it")
         pytest.skip("Podman refuses legacy links")
     name = redis_container.get_wrapped_container().name
-    web = containers.start_web(image.id, links={name: ALIAS})
+    linked = Deployment.around(containers.start_web(image.id, links={name: ALIAS}), redis_container)
     try:
-        stored = set_and_get(web, redis_container, KEY, VALUE)
+        stored = set_and_get(linked, KEY, VALUE)
         # the link writes `redis-host` into the web container's /etc/hosts; the image's default does the rest
         expect(stored == VALUE.encode(), "redis", f"through the link, Redis holds {stored!r} under {KEY!r}",
                fix="link-failed")
-        response = call(web, "/get", key=KEY)
-        answered(web, response, 200, "link-failed")
+        response = linked.get("/get", key=KEY)
+        answered(linked, response, 200, "link-failed")
         expect(response.text == VALUE, "code", f"/get answered {response.text[:100]!r}", fix="link-failed")
     finally:
-        containers.stop(web)
+        containers.stop(linked.web)
