@@ -260,6 +260,8 @@ def restart(container, timeout=20):
     """`docker restart` a web container and wait until it answers HTTP again.
 
     No grace period: Flask's development server as PID 1 ignores SIGTERM, so the engine would wait and kill it.
+    The engine may publish the port at another host port afterwards: ask url() again rather than keep one
+    (deploy.Deployment.url() and get() do).
     """
     container.get_wrapped_container().restart(timeout=0)
     HttpReady(timeout).wait_until_ready(container)

@@ -160,16 +160,21 @@ def answered(deployment, response, status, fix, host=REDIS_ALIAS):
     """Fail unless `response` has `status`; a 503 says whether `host` resolves in the web container."""
     if response.status_code == status:
         return
-    where = f"GET {response.request.path_url} answered {response.status_code} {response.text[:100]!r}, expected {status}"
+    shown = f"{response.status_code} {response.text[:100]!r}"
+    where = f"GET {response.request.path_url} answered {shown}, expected {status}"
+    where_zh = f"GET {response.request.path_url} 返回了 {shown}，应为 {status}"
     if response.status_code == 503:
         address = deployment.resolve_in_web(host)
         if address:
-            raise CheckFailure("code", f"{where}.\n`{host}` resolves to {address} inside the web container, yet the "
-                               "app did not reach Redis there: it does not connect to REDIS_HOST",
-                               fix="redis-host-ignored", log=deployment.web_log())
-        raise CheckFailure("network", f"{where}.\n`{host}` does not resolve inside the web container",
+            raise CheckFailure("code", both(
+                f"{where}.\n`{host}` resolves to {address} inside the web container, yet the app did not reach "
+                "Redis there: it does not connect to REDIS_HOST",
+                f"{where_zh}。\n在 web 容器里 `{host}` 解析到 {address}，应用却没有连上那里的 Redis：它没有去连 "
+                "REDIS_HOST 指定的主机"), fix="redis-host-ignored", log=deployment.web_log())
+        raise CheckFailure("network", both(f"{where}.\n`{host}` does not resolve inside the web container",
+                                           f"{where_zh}。\n在 web 容器里解析不了 `{host}`"),
                            fix="redis-unreachable", log=deployment.web_log())
-    raise CheckFailure("code", where, fix=fix, log=deployment.web_log())
+    raise CheckFailure("code", both(where, where_zh), fix=fix, log=deployment.web_log())
 
 
 def set_and_get(deployment, key, value, host=REDIS_ALIAS):
@@ -178,7 +183,7 @@ def set_and_get(deployment, key, value, host=REDIS_ALIAS):
     answered(deployment, response, 200, "set-answer", host)
     # the chapter's exact confirmation text
     expect(response.text.strip() == f"OK. We have set {key} to be {value}", "code",
-           f"/set answered {response.text[:100]!r}", fix="set-answer")
+           both(f"/set answered {response.text[:100]!r}", f"/set 返回了 {response.text[:100]!r}"), fix="set-answer")
     return deployment.redis_get(key)
 
 
