@@ -23,6 +23,8 @@ SKIPPED_WRITE = "    redis_client.set(key, value)\n"
 
 README_EN = """# Step {nn} — {todo}: the step's title
 
+*中文版：[README.zh-CN.md](README.zh-CN.md)*
+
 {todo}: two or three sentences: where the app stands after step {prev}, and what this step adds.
 
 The folder holds the step-{prev} solution. Work through the `TODO`s:
@@ -30,8 +32,6 @@ The folder holds the step-{prev} solution. Work through the `TODO`s:
 | File | What to do |
 |---|---|
 | `{todo}` | {todo}: one line per file the learner edits or creates. |
-
-中文版：[README.zh-CN.md](README.zh-CN.md)
 
 ## What changes, and why
 
@@ -50,7 +50,9 @@ make check-step {n}
 {todo}: what the check starts and what it proves, in the order of its checks.
 """
 
-README_ZH = """# 第 {nn} 步 —— {todo}：步骤标题
+README_ZH = """# 第 {nn} 步：{todo}：步骤标题
+
+*English: [README.md](README.md) · 术语表、准备工作和全部命令：[总 README](../../README.zh-CN.md)*
 
 {todo}：用两三句话说明第 {prev} 步结束时应用是什么样子，这一步要加上什么。
 
@@ -59,8 +61,6 @@ README_ZH = """# 第 {nn} 步 —— {todo}：步骤标题
 | 文件 | 要做什么 |
 |---|---|
 | `{todo}` | {todo}：学员要修改或新建的每个文件各写一行。 |
-
-English: [README.md](README.md)
 
 ## 改了什么，为什么要改
 
@@ -124,7 +124,9 @@ CASE_TODO = '''fix = "{todo}"
 why = "{todo}: one line: the mistake a learner plausibly makes"
 '''
 
-STARTER_TODO = "# {todo}: mark each edit point of this step with a TODO for the learner, then remove this line\n"
+STARTER_TODO = ("# {todo}: mark each edit point of this step with a TODO for the learner (English, then\n"
+                "# Chinese on the next comment lines), then remove these three lines.\n"
+                "# 作者待办：给学员要改的每个地方加一条待办注释（先英文，下一行起写中文），然后删掉这三行。\n")
 
 
 def plan(slug):
@@ -160,15 +162,19 @@ def write_folders(folder, previous, values):
     edited.write_text(STARTER_TODO.format(**values) + edited.read_text())
 
 
+ROWS = {"README.md": "{todo}: what the learner learns", "README.zh-CN.md": "{todo}：学员在这一步学到什么"}
+
+
 def write_metadata(folder, previous, values):
-    """The workshop.toml entry (after the last step) and README's table row (after the last row)."""
+    """The workshop.toml entry (after the last step) and a row in each README's table of steps."""
     with open(course.METADATA, "a") as handle:
         handle.write(ENTRY.format(folder=folder, docker="true" if previous.docker else "false", **values))
-    readme = ROOT / "README.md"
-    lines = readme.read_text().splitlines(keepends=True)
-    last = max(i for i, line in enumerate(lines) if line.startswith(f"| {previous.number:02d} | `{previous.folder}`"))
-    lines.insert(last + 1, f"| {values['n']:02d} | `{folder}` | {AUTHOR_TODO}: what the learner learns |\n")
-    readme.write_text("".join(lines))
+    for name, text in ROWS.items():
+        readme = ROOT / name
+        lines = readme.read_text().splitlines(keepends=True)
+        last = max(i for i, line in enumerate(lines) if line.startswith(f"| {previous.number:02d} | `{previous.folder}`"))
+        lines.insert(last + 1, f"| {values['nn']} | `{folder}` | {text.format(**values)} |\n")
+        readme.write_text("".join(lines))
 
 
 def write_check_and_catalog(number, folder, slug, values):
@@ -190,7 +196,7 @@ def new_step(slug):
     write_folders(folder, previous, values)
     write_metadata(folder, previous, values)
     check, case = write_check_and_catalog(number, folder, slug, values)
-    return [f"steps/{folder}/", f"solutions/{folder}/", "workshop.toml", "README.md",
+    return [f"steps/{folder}/", f"solutions/{folder}/", "workshop.toml", *ROWS,
             check.relative_to(ROOT).as_posix(), case.relative_to(ROOT).as_posix() + "/"]
 
 

@@ -194,20 +194,21 @@ def test_nothing_left_for_the_author(step):
 ROW = re.compile(r"^\| (\d\d) \| `([^`]+)` \| (.*) \|$")
 
 
-def test_readme_step_table_follows_metadata():
-    """README.md's table of steps lists exactly the steps of workshop.toml, in order, each described.
+@pytest.mark.parametrize("name", ["README.md", "README.zh-CN.md"])
+def test_readme_step_table_follows_metadata(name):
+    """Each top README's table of steps lists exactly the steps of workshop.toml, in order, each described.
 
     It is the first thing a learner reads: a step missing there, or one that no longer exists, sends
-    them to the wrong folder. `make new-step` adds the row; its author writes what the learner learns.
+    them to the wrong folder. `make new-step` adds the rows; its author writes what the learner learns.
     """
-    rows = [ROW.match(line) for line in (ROOT / "README.md").read_text().splitlines()]
+    rows = [ROW.match(line) for line in (ROOT / name).read_text().splitlines()]
     rows = [row for row in rows if row]
     # one row per step, numbered and named as the metadata names it
     assert [(row.group(1), row.group(2)) for row in rows] == [(f"{s.number:02d}", s.folder) for s in STEPS], \
-        "README.md's step table does not list the steps of workshop.toml"
+        f"{name}'s step table does not list the steps of workshop.toml"
     for row in rows:
         # every row says what the step teaches
-        assert AUTHOR_TODO not in row.group(3), f"README.md's step table: step {row.group(1)} is still {AUTHOR_TODO}"
+        assert AUTHOR_TODO not in row.group(3), f"{name}'s step table: step {row.group(1)} is still {AUTHOR_TODO}"
 
 
 def test_ci_matrix_reads_metadata(tmp_path):

@@ -58,7 +58,8 @@ def test_writes_every_piece(scaffolded):
     entry = tomllib.loads((repo / "workshop.toml").read_text())["step"][-1]
     # the metadata's last step is the new one, inheriting whether it needs the engine
     assert entry["folder"] == NEW and entry["docker"] == LAST.docker
-    assert f"| {NEW[:2]} | `{NEW}` |" in (repo / "README.md").read_text()
+    for readme in ("README.md", "README.zh-CN.md"):
+        assert f"| {NEW[:2]} | `{NEW}` |" in (repo / readme).read_text(), readme
 
 
 def test_lint_names_only_what_the_author_writes(scaffolded):
@@ -68,11 +69,23 @@ def test_lint_names_only_what_the_author_writes(scaffolded):
     failed = sorted(line.split()[1] for line in result.stdout.splitlines() if line.startswith("FAILED"))
     # only the two rules about what is left for the author fail
     assert failed == [f"tests/test_lint.py::test_nothing_left_for_the_author[{NEW}]",
-                      "tests/test_lint.py::test_readme_step_table_follows_metadata"], result.stdout
+                      "tests/test_lint.py::test_readme_step_table_follows_metadata[README.md]",
+                      "tests/test_lint.py::test_readme_step_table_follows_metadata[README.zh-CN.md]"], result.stdout
     # and they say which TODO is left
     assert f"workshop.toml step {NEW[:2]} title is still {AUTHOR_TODO}" in result.stdout
     assert f"steps/{NEW}/README.md:1 is still {AUTHOR_TODO}" in result.stdout
     assert f"README.md's step table: step {NEW[:2]} is still {AUTHOR_TODO}" in result.stdout
+
+
+def test_scaffold_keeps_the_language_rules(scaffolded):
+    """Both READMEs' headings, the starter's TODO comment, the hints and the check's titles follow the
+    language rules of tests/test_zh.py and tests/test_messages.py as they are scaffolded."""
+    repo, _ = scaffolded
+    rules = "todo_comments or headings or hint_reads or one_word or message_reads"
+    result = run(repo, "pytest", "tests/test_zh.py", "-k", rules, "tests/test_messages.py", "-q", "-p",
+                 "no:cacheprovider", timeout=120)
+    # a Chinese reader of the new step finds Chinese wherever an English reader finds English
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_bench_and_demo_follow(scaffolded):
