@@ -1,0 +1,294 @@
+"""A learner's compose.yaml run for real with the compose CLI, as a project of the check's own.
+
+The learner's file is used as written, plus an override file the checker writes next to nothing of
+theirs (in a temporary folder): this run's labels on every container, network, volume and image;
+every published port moved to a random port on 127.0.0.1 (a fixed "5000:5000" collides neither with
+the learner's own stack nor with a parallel check); fixed names (container_name, a volume's or
+network's `name:`) replaced by names inside the project; no pulls. Services are found by what they
+are: the one built from the step folder, the one running the Redis image.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+
+import docker
+
+from . import labels
+from .failures import CheckFailure, both, tail
+
+FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+PROJECT = "com.docker.compose.project"
+SERVICE = "com.docker.compose.service"
+PROBE_INTERVAL = "1s"  # health probes while checking: the learner's interval may be 10 s or more
+
+
+class ComposeUnavailable(Exception):
+    """`docker compose` is missing or cannot reach the engine; str() is the paragraph to show."""
+
+
+def find_file(folder):
+    """The compose file of `folder`, in the order Compose itself looks for one; None if none."""
+    return next((Path(folder) / name for name in FILES if (Path(folder) / name).is_file()), None)
+
+
+def project_name(step):
+    """A project name no learner and no other check uses (lowercase, as Compose requires)."""
+    return f"workshop-{step.number:02d}-{labels.RUN_ID[:8]}-{uuid.uuid4().hex[:6]}".lower()
+
+
+def _environment():
+    """The checker's environment without the COMPOSE_* variables of the learner's shell."""
+    return {key: value for key, value in os.environ.items() if not key.startswith("COMPOSE_")}
+
+
+def run_cli(args, timeout=60, cwd=None):
+    """`docker compose ARGS`; the CompletedProcess (text), or ComposeUnavailable."""
+    if shutil.which("docker") is None:
+        raise ComposeUnavailable("no-docker-cli")
+    try:
+        return subprocess.run(["docker", "compose", *args], capture_output=True, text=True, timeout=timeout,
+                              cwd=cwd, env=_environment(), stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired as expired:
+        out = (expired.stdout or b"") + (expired.stderr or b"")
+        out = out.decode(errors="replace") if isinstance(out, bytes) else out
+        return subprocess.CompletedProcess(expired.cmd, 124, out, f"timed out after {timeout:.0f} s")
+
+
+def preflight():
+    """Raise ComposeUnavailable (with its reason) unless `docker compose` runs and reaches the engine."""
+    version = run_cli(["version", "--short"], timeout=20)
+    if version.returncode != 0:
+        raise ComposeUnavailable("no-compose-plugin")
+    listing = run_cli(["ls", "--all", "--quiet"], timeout=30)
+    if listing.returncode != 0:
+        raise ComposeUnavailable(tail(listing.stderr, 2) or "no answer")
+    return version.stdout.strip()
+
+
+# --- the learner's file ------------------------------------------------------------------------
+
+def config_error_line(path, error):
+    """The learner's line(s) that a `docker compose config` error points at, numbered, or ''."""
+    lines = Path(path).read_text(errors="replace").splitlines()
+    numbers = [int(n) for n in re.findall(r"\bline (\d+)", error)]
+    if not numbers:
+        # a schema error names a key path: services.web Additional property bulid is not allowed
+        found = re.search(r"(?:property|Additional property) (\S+) is not allowed", error) or \
+            re.search(r"[\w.-]+\.([\w-]+) (?:must be|is required|Additional)", error)
+        key = found.group(1) if found else None
+        numbers = [i + 1 for i, line in enumerate(lines) if key and re.match(rf"\s*-?\s*{re.escape(key)}\s*:", line)]
+    shown = []
+    for number in numbers[:2]:
+        for index in range(max(number - 2, 0), min(number + 1, len(lines))):
+            entry = f"{index + 1:3d} | {lines[index]}"
+            if entry not in shown:
+                shown.append(entry)
+    return "\n".join(shown)
+
+
+class Project:
+    """One compose project: the learner's file plus the checker's override, run under its own name."""
+
+    def __init__(self, client, folder, step):
+        self.client, self.folder, self.step = client, Path(folder).resolve(), step
+        self.file = find_file(self.folder)
+        self.name = project_name(step)
+        self.tmp = Path(tempfile.mkdtemp(prefix="workshop-compose-"))
+        self.override = self.tmp / "compose.checker.yaml"
+        self.config = None
+        self.web = self.redis = None  # service names, found by what the services are
+        self.seen_volumes = set()
+        self.gone = False
+
+    # the CLI ----------------------------------------------------------------------------------
+
+    def cli(self, *args, timeout=60, override=True):
+        files = ["-f", str(self.file)] + (["-f", str(self.override)] if override else [])
+        return run_cli(["--project-name", self.name, "--project-directory", str(self.folder), *files, *args],
+                       timeout=timeout)
+
+    def load_config(self):
+        """The learner's file as Compose understands it (JSON), or CheckFailure with their line."""
+        result = self.cli("config", "--format", "json", override=False)
+        if result.returncode != 0:
+            error = tail(result.stderr, 4)
+            raise CheckFailure("code", both(
+                f"`docker compose config` rejects {self.file.name}: {error.splitlines()[-1] if error else '?'}",
+                f"`docker compose config` 不接受 {self.file.name}：{error.splitlines()[-1] if error else '?'}"),
+                fix="compose-invalid", log=config_error_line(self.file, error))
+        self.config = json.loads(result.stdout)
+        return self.config
+
+    # finding services by what they are ---------------------------------------------------------
+
+    def services(self):
+        return (self.config or {}).get("services", {})
+
+    def built_here(self):
+        """Names of the services built from the step folder itself."""
+        found = []
+        for name, service in self.services().items():
+            build = service.get("build")
+            context = build.get("context") if isinstance(build, dict) else build
+            if context and Path(context).resolve() == self.folder:
+                found.append(name)
+        return found
+
+    def running_redis(self):
+        """Names of the services that run the Redis image (any tag, any registry prefix)."""
+        return [name for name, service in self.services().items()
+                if not service.get("build") and image_repository(service.get("image", "")) == "redis"]
+
+    # the override -----------------------------------------------------------------------------
+
+    def write_override(self):
+        """This run's labels, loopback random ports, project-scoped names, fast probes, no pulls."""
+        mine = labels.for_this_run()
+        out = ["services:"]
+        for name, service in self.services().items():
+            out.append(f"  {q(name)}:")
+            out.append(f"    labels: {json.dumps(mine)}")
+            if service.get("container_name"):
+                out.append("    container_name: !reset null")
+            if service.get("ports"):
+                out.append("    ports: !override")
+                for port in service["ports"]:
+                    target, protocol = port["target"], port.get("protocol") or "tcp"
+                    out.append(f"      - {q(f'127.0.0.1::{target}/{protocol}')}")
+            if service.get("build"):
+                cached = labels.for_this_run(**{labels.CACHE: self.step.folder})
+                out.append(f"    image: {q(cache_image(self.folder, self.step))}")
+                out.append(f"    build: {{labels: {json.dumps(cached)}}}")
+                out.append("    pull_policy: build")
+            else:
+                out.append("    pull_policy: never")
+            health = service.get("healthcheck") or {}
+            if name in (self.web, self.redis) and not health.get("disable") and health.get("test") != ["NONE"]:
+                out.append(f"    healthcheck: {{interval: {PROBE_INTERVAL}}}")
+        for kind in ("networks", "volumes"):
+            declared = {key: value for key, value in (self.config.get(kind) or {}).items()
+                        if not (value or {}).get("external")}
+            if declared:
+                out.append(f"{kind}:")
+                for key in declared:
+                    out.append(f"  {q(key)}:")
+                    out.append(f"    name: {q(f'{self.name}_{key}')}")
+                    out.append(f"    labels: {json.dumps(mine)}")
+        self.override.write_text("\n".join(out) + "\n")
+
+    # running ----------------------------------------------------------------------------------
+
+    def containers(self, service=None):
+        """The project's containers (all states), of one service if given."""
+        wanted = [f"{PROJECT}={self.name}"] + ([f"{SERVICE}={service}"] if service else [])
+        return self.client.containers.list(all=True, filters={"label": wanted})
+
+    def container(self, service):
+        found = self.containers(service)
+        return found[0] if found else None
+
+    def remember_volumes(self):
+        """Note the volumes the containers use: anonymous ones outlive a `down` without -v."""
+        for container in self.containers():
+            for mount in container.attrs.get("Mounts") or []:
+                if mount.get("Type") == "volume" and mount.get("Name"):
+                    self.seen_volumes.add(mount["Name"])
+
+    def logs(self, service, lines=12):
+        container = self.container(service)
+        if container is None:
+            return ""
+        try:
+            return tail(container.logs(tail=200), lines)
+        except docker.errors.APIError:
+            return ""
+
+    def exec(self, service, command):
+        """Run `command` in the service's container: (exit code, output)."""
+        container = self.container(service)
+        if container is None:
+            return None, ""
+        result = container.exec_run(command)
+        return result.exit_code, result.output.decode("utf-8", "replace").strip()
+
+    def published(self, service, port):
+        """(host, port) where the service's container `port` is published, or None."""
+        container = self.container(service)
+        if container is None:
+            return None
+        container.reload()
+        for binding in (container.attrs["NetworkSettings"].get("Ports") or {}).get(f"{port}/tcp") or []:
+            if binding.get("HostPort"):
+                return docker_host(), int(binding["HostPort"])
+        return None
+
+    def leftovers(self):
+        """Names of the project's containers, networks and volumes that still exist."""
+        wanted = {"label": f"{PROJECT}={self.name}"}
+        names = [c.name for c in self.client.containers.list(all=True, filters=wanted)]
+        names += [n.name for n in self.client.networks.list(filters=wanted)]
+        names += [v.name for v in self.client.volumes.list(filters=wanted)]
+        names += [name for name in self.seen_volumes if _exists(self.client.volumes, name)]
+        return names
+
+    def down(self):
+        """`docker compose down -v` and the anonymous volumes a plain `down` left; never raises."""
+        if self.gone:
+            return
+        self.gone = True
+        try:
+            self.remember_volumes()
+            self.cli("down", "--volumes", "--remove-orphans", "--timeout", "3", timeout=90)
+        except Exception:
+            pass
+        for name in self.seen_volumes:
+            try:
+                self.client.volumes.get(name).remove(force=True)
+            except Exception:
+                pass
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _exists(collection, name):
+    try:
+        collection.get(name)
+        return True
+    except docker.errors.NotFound:
+        return False
+
+
+def q(text):
+    """A YAML scalar for any string (a JSON string is valid YAML)."""
+    return json.dumps(str(text))
+
+
+def image_repository(image):
+    """'redis' for redis:8, docker.io/library/redis:8 or redis@sha256:…"""
+    name = image.split("@")[0]
+    if ":" in name.rsplit("/", 1)[-1]:
+        name = name.rsplit(":", 1)[0]
+    for prefix in ("docker.io/library/", "docker.io/", "library/"):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+    return name
+
+
+def cache_image(folder, step):
+    """The tag of the learner's built image, kept (like the other steps' images) for its layer cache."""
+    from .containers import cache_tag
+
+    return cache_tag(folder, step)
+
+
+def docker_host():
+    """The address where the engine publishes ports (127.0.0.1 for a local engine)."""
+    from testcontainers.core.docker_client import DockerClient
+
+    host = DockerClient().host()
+    return "127.0.0.1" if host in ("localhost", "::1") else host

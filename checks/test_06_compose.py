@@ -1,0 +1,416 @@
+"""Step 06: the whole deployment as one compose.yaml, run for real with `docker compose`."""
+
+import shlex
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from checker import compose, course
+from checker.compose import ComposeUnavailable, Project
+from checker.failures import CheckFailure, both, expect, tail
+
+KEY, VALUE = "imooc", "imooc.com"          # the chapter's example
+UP_SECONDS = 60                            # `up --wait` gives up after this
+BUILD_SECONDS = 600                        # a first build installs the requirements
+RESTART_POLICIES = ("always", "unless-stopped", "on-failure")
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+# --- the file and the CLI ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def project(engine, folder, step):
+    """The learner's compose project under a name of the check's own; `down -v` at the end, always."""
+    running = Project(engine, folder, step)
+    try:
+        yield running
+    finally:
+        running.down()
+
+
+def test_compose_file_exists(folder):
+    """there is a compose.yaml in the step folder
+    zh: 步骤目录里有 compose.yaml
+    """
+    # `docker compose` looks for compose.yaml first (compose.yml, docker-compose.yaml also work)
+    expect(compose.find_file(folder) is not None, "code",
+           both(f"there is no compose.yaml in {folder}", f"{folder} 里没有 compose.yaml"), fix="compose-missing")
+
+
+def test_compose_reaches_the_engine(project):
+    """`docker compose` runs and reaches the container engine
+    zh: `docker compose` 能运行，并且连得上容器引擎
+    """
+    try:
+        compose.preflight()
+    except ComposeUnavailable as error:
+        # the rest of the step needs the compose CLI talking to the engine the checker uses
+        raise CheckFailure("checker", both(
+            f"`docker compose` cannot run your file here ({error}): the Compose v2 plugin of the docker CLI "
+            "must be installed and able to talk to the same engine as the checker (on Podman, its "
+            "Docker-compatible socket in DOCKER_HOST).",
+            f"这里无法用 `docker compose` 运行你的文件（{error}）：需要安装 docker CLI 的 Compose v2 插件，"
+            "并且它要连到检查程序使用的同一个引擎（Podman 下要把 DOCKER_HOST 指向它的 Docker 兼容套接字）。"),
+            fix="compose-unavailable") from None
+
+
+def test_compose_file_is_valid(project):
+    """`docker compose config` accepts the file
+    zh: `docker compose config` 能解析这个文件
+    """
+    # a YAML or schema error is shown with your own line
+    project.load_config()
+
+
+def role(name, what):
+    return both(f"the {what[0]} service `{name}`", f"{what[1]}服务 `{name}`")
+
+
+WEB = ("web", "web ")
+REDIS = ("Redis", "Redis ")
+
+
+def test_services_are_found(project):
+    """one service is built from this folder (`build: .`), one runs redis:8
+    zh: 有一个服务由本目录构建（`build: .`），有一个服务运行 redis:8
+    """
+    built = project.built_here()
+    # the app's image comes from the Dockerfile next to compose.yaml, not from a registry
+    expect(built, "code", both(
+        "no service is built from the step folder: the app's service needs `build: .`",
+        "没有任何服务由步骤目录构建：应用的服务需要 `build: .`"), fix="web-service")
+    redis = project.running_redis()
+    # Redis runs the course's image, under whatever service name you chose
+    expect(redis, "code", both("no service runs the redis image", "没有任何服务运行 redis 镜像"), fix="redis-service")
+    project.web, project.redis = built[0], redis[0]
+    image = project.services()[project.redis]["image"]
+    wanted = course.images()["redis"]
+    # another tag would need a registry; the course's image is already on your machine
+    expect(compose.image_repository(image) + ":" + image.split(":")[-1] == wanted or image == wanted, "code",
+           both(f"the Redis service `{project.redis}` runs {image}, the course uses {wanted}",
+                f"Redis 服务 `{project.redis}` 使用 {image}，而课程用的是 {wanted}"), fix="redis-image")
+
+
+def test_web_is_published_on_loopback_only(project):
+    """the app is published on 127.0.0.1 only
+    zh: 应用只发布在 127.0.0.1 上
+    """
+    ports = project.services()[project.web].get("ports") or []
+    # without a published port nothing outside the project's network reaches the app
+    expect(ports, "network", both(f"the web service `{project.web}` publishes no port",
+                                  f"web 服务 `{project.web}` 没有发布端口"), fix="web-published")
+    everywhere = [port for port in ports if (port.get("host_ip") or "0.0.0.0") not in LOOPBACK]
+    shown = ", ".join(f"{port.get('host_ip') or '0.0.0.0'}:{port.get('published') or '?'}->{port['target']}"
+                      for port in everywhere)
+    # a port without an address is open to every machine that reaches yours
+    expect(not everywhere, "network", both(
+        f"the web service `{project.web}` is published on every interface: {shown}",
+        f"web 服务 `{project.web}` 发布在所有网卡上：{shown}"), fix="web-published")
+    project.web_port = next((port["target"] for port in ports if port["target"] == 5000), ports[0]["target"])
+
+
+def test_redis_publishes_nothing(project):
+    """Redis publishes no port on the host
+    zh: Redis 没有在宿主机上发布任何端口
+    """
+    ports = project.services()[project.redis].get("ports") or []
+    shown = ", ".join(f"{port.get('host_ip') or '0.0.0.0'}:{port.get('published') or '?'}->{port['target']}"
+                      for port in ports)
+    # the app reaches Redis over the project's network; a published Redis is open to the host (or more)
+    expect(not ports, "network", both(f"the Redis service `{project.redis}` publishes {shown}",
+                                      f"Redis 服务 `{project.redis}` 发布了 {shown}"), fix="redis-published")
+
+
+def mounts(project, service):
+    return project.services()[service].get("volumes") or []
+
+
+def test_redis_uses_your_conf(project, folder):
+    """Redis gets your redis.conf mounted and is started with it
+    zh: Redis 挂载了你的 redis.conf，并用它启动
+    """
+    conf = (Path(folder) / "redis.conf").resolve()
+    binds = [mount for mount in mounts(project, project.redis) if mount.get("type") == "bind"]
+    mine = [mount for mount in binds if Path(mount["source"]).resolve() == conf]
+    others = ", ".join(mount["source"] for mount in binds)
+    # the file must come from the step folder; a missing source becomes an empty directory
+    expect(mine, "redis", both(
+        f"the Redis service `{project.redis}` does not mount {conf.name} of the step folder"
+        + (f" (it mounts {others})" if others else ""),
+        f"Redis 服务 `{project.redis}` 没有挂载步骤目录里的 {conf.name}" + (f"（挂载的是 {others}）" if others else "")),
+        fix="redis-conf")
+    target = mine[0]["target"]
+    service = project.services()[project.redis]
+    words = []
+    for key in ("entrypoint", "command"):
+        value = service.get(key) or []
+        words += shlex.split(value) if isinstance(value, str) else list(value)
+    # redis-server reads a config file only when it is given on its command line
+    expect(target in words, "redis", both(
+        f"the Redis service `{project.redis}` mounts redis.conf at {target} but its command does not name it"
+        f" (command: {' '.join(words) or 'the image default'})",
+        f"Redis 服务 `{project.redis}` 把 redis.conf 挂载到了 {target}，但启动命令里没有用它"
+        f"（命令：{' '.join(words) or '镜像默认命令'}）"), fix="redis-conf")
+    project.conf_target = target
+
+
+def test_redis_data_on_named_volume(project):
+    """Redis keeps /data on a named volume
+    zh: Redis 的 /data 放在具名卷上
+    """
+    found = [mount for mount in mounts(project, project.redis) if mount.get("target") == "/data"]
+    declared = project.config.get("volumes") or {}
+    named = [mount for mount in found if mount.get("type") == "volume" and mount.get("source") in declared]
+    what = found[0].get("type") + (f" {found[0].get('source')}" if found[0].get("source") else " (anonymous)") \
+        if found else "nothing"
+    # an anonymous volume is left behind by `down` and a new one is made by the next `up`: the data is lost
+    expect(named, "redis", both(
+        f"the Redis service `{project.redis}` mounts {what} at /data, not a volume declared under `volumes:`",
+        f"Redis 服务 `{project.redis}` 在 /data 上挂载的是 {what}，而不是在顶层 `volumes:` 中声明的卷"),
+        fix="redis-volume")
+
+
+def test_health_checks_on_both(project):
+    """Redis has a health check, and the web service's is not switched off
+    zh: Redis 有健康检查，web 服务的健康检查也没有被关闭
+    """
+    for name, what, fix in ((project.redis, REDIS, "redis-healthcheck"), (project.web, WEB, "web-healthcheck")):
+        health = project.services()[name].get("healthcheck")
+        off = health is not None and (health.get("disable") or health.get("test") == ["NONE"])
+        # the redis image has no HEALTHCHECK of its own; the app's image has one, which compose may refine
+        missing = off or (name == project.redis and not (health or {}).get("test"))
+        expect(not missing, "container", both(
+            f"the {what[0]} service `{name}` has no health check",
+            f"{what[1]}服务 `{name}` 没有健康检查"), fix=fix)
+
+
+def test_web_waits_for_healthy_redis(project):
+    """the web service starts once Redis is healthy (`condition: service_healthy`)
+    zh: web 服务在 Redis 健康之后才启动（`condition: service_healthy`）
+    """
+    depends = project.services()[project.web].get("depends_on") or {}
+    condition = (depends.get(project.redis) or {}).get("condition")
+    # `depends_on: [redis]` only waits until the container has started, not until Redis answers
+    expect(condition == "service_healthy", "container", both(
+        f"the web service `{project.web}` waits for `{project.redis}` with condition {condition or '(none)'}",
+        f"web 服务 `{project.web}` 等待 `{project.redis}` 的条件是 {condition or '（无）'}"), fix="depends-on-healthy")
+
+
+def test_restart_policy(project):
+    """both services have a restart policy
+    zh: 两个服务都有重启策略
+    """
+    for name in (project.web, project.redis):
+        service = project.services()[name]
+        policy = service.get("restart") or ((service.get("deploy") or {}).get("restart_policy") or {}).get(
+            "condition")
+        # without one, a crash or a reboot of the engine leaves the service down
+        expect(policy and policy.split(":")[0] in RESTART_POLICIES + ("any",), "container", both(
+            f"the service `{name}` has restart policy {policy or '`no` (the default)'}",
+            f"服务 `{name}` 的重启策略是 {policy or '`no`（默认值）'}"), fix="restart-policy")
+
+
+# --- the running project -------------------------------------------------------------------------------
+
+def why_not_up(project):
+    """(service, its role, what is wrong with it, its log) of the first service that did not come up."""
+    for name, what in ((project.redis, REDIS), (project.web, WEB)):
+        container = project.container(name)
+        if container is None:
+            return name, what, both("was never created", "根本没有被创建"), ""
+        container.reload()
+        state = container.attrs["State"]
+        health = state.get("Health") or {}
+        last = (health.get("Log") or [{}])[-1]
+        probe = tail(last.get("Output", ""), 4)
+        if state.get("Status") in ("exited", "dead") or state.get("Restarting"):
+            code = state.get("ExitCode")
+            return name, what, both(f"exited with code {code}", f"以退出码 {code} 退出"), project.logs(name)
+        if health.get("Status") not in (None, "healthy"):
+            return name, what, both(
+                f"is {health['Status']} (last probe: exit code {last.get('ExitCode', '?')})",
+                f"状态是 {health['Status']}（最后一次探测：退出码 {last.get('ExitCode', '?')}）"), \
+                "\n".join(part for part in (probe, project.logs(name, 6)) if part)
+    return None
+
+
+def test_stack_comes_up(project):
+    """`docker compose up --wait` builds and starts everything, healthy, within 60 s
+    zh: `docker compose up --wait` 在 60 秒内构建并启动全部服务，且都健康
+    """
+    project.write_override()
+    built = project.cli("--progress", "plain", "build", timeout=BUILD_SECONDS)
+    # the app's image builds from your Dockerfile, as `docker compose build` does it
+    expect(built.returncode == 0, "build", both("`docker compose build` failed", "`docker compose build` 失败了"),
+           fix="build-failed", log=tail(built.stdout + built.stderr, 12))
+    up = project.cli("up", "--detach", "--wait", "--wait-timeout", str(UP_SECONDS), "--pull", "never",
+                     "--no-build", timeout=UP_SECONDS + 60)
+    project.remember_volumes()
+    if up.returncode != 0:
+        found = why_not_up(project)
+        if found:
+            name, what, state, log = found
+            raise CheckFailure("container", both(
+                f"`docker compose up --wait` failed: {role(name, what)['en']} {state['en']}",
+                f"`docker compose up --wait` 失败：{role(name, what)['zh']}{state['zh']}"),
+                fix="redis-unhealthy" if what is REDIS else "web-unhealthy", log=log)
+        raise CheckFailure("container", both("`docker compose up --wait` failed", "`docker compose up --wait` 失败了"),
+                           fix="compose-up", log=tail(up.stderr, 10))
+
+
+def test_web_is_healthy(project):
+    """the web service is `healthy`
+    zh: web 服务的状态是 `healthy`
+    """
+    container = project.container(project.web)
+    container.reload()
+    health = container.attrs["State"].get("Health") or {}
+    # `up --wait` waits for healthy only where there is a health check
+    expect(health.get("Status") == "healthy", "container", both(
+        f"the web service `{project.web}` is {health.get('Status', 'without health status')}",
+        f"web 服务 `{project.web}` 的状态是 {health.get('Status', '无健康状态')}"), fix="web-healthcheck")
+
+
+def environment(container):
+    return dict(item.split("=", 1) for item in container.attrs["Config"].get("Env") or [] if "=" in item)
+
+
+def test_redis_host_reaches_redis(project):
+    """REDIS_HOST, inside the web container, is the Redis service's address
+    zh: 在 web 容器里，REDIS_HOST 解析到 Redis 服务的地址
+    """
+    host = environment(project.container(project.web)).get("REDIS_HOST", "localhost")
+    script = f"import socket; print(socket.gethostbyname({host!r}))"
+    code, address = project.exec(project.web, ["python", "-c", script])
+    redis = project.container(project.redis)
+    addresses = [net.get("IPAddress") for net in redis.attrs["NetworkSettings"]["Networks"].values()]
+    # on the project's network every service name is a host name; REDIS_HOST must be Redis's
+    expect(code == 0 and address in addresses, "network", both(
+        f"REDIS_HOST={host} in the web container " + (f"resolves to {address}" if code == 0 else "resolves to nothing")
+        + f", the Redis service `{project.redis}` is at {', '.join(filter(None, addresses))}",
+        f"web 容器里的 REDIS_HOST={host}" + (f"解析到 {address}" if code == 0 else "无法解析")
+        + f"，而 Redis 服务 `{project.redis}` 的地址是 {', '.join(filter(None, addresses))}"), fix="redis-host")
+
+
+def redis_cli(project, *words):
+    """redis-cli run inside the Redis container (Redis publishes nothing to reach from here)."""
+    code, output = project.exec(project.redis, ["redis-cli", "--raw", *words])
+    return output if code == 0 else None
+
+
+def test_redis_runs_with_your_conf(project):
+    """the running Redis read your redis.conf (append-only file on)
+    zh: 运行中的 Redis 读取了你的 redis.conf（AOF 已开启）
+    """
+    info = redis_cli(project, "INFO", "server") or ""
+    config_file = next((line.split(":", 1)[1].strip() for line in info.splitlines()
+                        if line.startswith("config_file:")), "")
+    # Redis says which file it was started with
+    expect(config_file == project.conf_target, "redis", both(
+        f"Redis runs with config file {config_file or '(none)'}, not {project.conf_target}",
+        f"Redis 使用的配置文件是 {config_file or '（无）'}，而不是 {project.conf_target}"), fix="redis-conf")
+    appendonly = (redis_cli(project, "CONFIG", "GET", "appendonly") or "").split()
+    expect(appendonly[-1:] == ["yes"], "redis", both(
+        f"the running Redis has appendonly={appendonly[-1] if appendonly else '?'}",
+        f"运行中的 Redis 的 appendonly={appendonly[-1] if appendonly else '?'}"), fix="redis-conf")
+
+
+def base_url(project):
+    host, port = project.published(project.web, project.web_port)
+    return f"http://{host}:{port}"
+
+
+def get(project, path, **params):
+    return requests.get(base_url(project) + path, params=params, timeout=15)
+
+
+def test_set_and_get(project):
+    """the chapter's /set and /get answer as in the chapter, and the value is in Redis
+    zh: 教程里的 /set 和 /get 给出教程里的结果，而且值确实存进了 Redis
+    """
+    answer = get(project, "/set", key=KEY, value=VALUE)
+    expected = f"OK. We have set {KEY} to be {VALUE}"
+    # the app's first page of the chapter, now behind compose
+    expect(answer.status_code == 200 and answer.text.strip() == expected, "code", both(
+        f"/set?key={KEY}&value={VALUE} answered {answer.status_code} {answer.text[:100]!r}",
+        f"/set?key={KEY}&value={VALUE} 返回了 {answer.status_code} {answer.text[:100]!r}"),
+        fix="set-get", log=project.logs(project.web, 8))
+    stored = redis_cli(project, "GET", KEY)
+    # read straight from Redis, not through the app
+    expect(stored == VALUE, "redis", both(f"Redis holds {stored!r} under {KEY}", f"Redis 中 {KEY} 的值是 {stored!r}"),
+           fix="set-get")
+    answer = get(project, "/get", key=KEY)
+    expect(answer.status_code == 200 and answer.text.strip() == VALUE, "code", both(
+        f"/get?key={KEY} answered {answer.status_code} {answer.text[:100]!r}",
+        f"/get?key={KEY} 返回了 {answer.status_code} {answer.text[:100]!r}"), fix="set-get")
+
+
+def test_data_survives_down_and_up(project):
+    """the value survives `docker compose down` and `up` (without -v)
+    zh: 执行 `docker compose down` 再 `up`（不加 -v）之后，值依然还在
+    """
+    project.remember_volumes()
+    down = project.cli("down", "--timeout", "10", timeout=90)
+    expect(down.returncode == 0, "container", both("`docker compose down` failed", "`docker compose down` 失败了"),
+           fix="compose-up", log=tail(down.stderr, 6))
+    up = project.cli("up", "--detach", "--wait", "--wait-timeout", str(UP_SECONDS), "--pull", "never",
+                     "--no-build", timeout=UP_SECONDS + 60)
+    expect(up.returncode == 0, "container", both("`docker compose up --wait` failed the second time",
+                                                 "第二次 `docker compose up --wait` 失败了"),
+           fix="compose-up", log=tail(up.stderr, 10))
+    stored = redis_cli(project, "GET", KEY)
+    # containers are gone after `down`; only what is on a named volume is still there
+    expect(stored == VALUE, "redis", both(
+        f"after `down` and `up`, Redis holds {stored or 'nothing'!r} under {KEY}",
+        f"`down` 再 `up` 之后，Redis 中 {KEY} 的值是 {stored or '空'!r}"), fix="data-lost")
+    answer = get(project, "/get", key=KEY)
+    expect(answer.status_code == 200 and answer.text.strip() == VALUE, "code", both(
+        f"after `down` and `up`, /get?key={KEY} answered {answer.status_code} {answer.text[:100]!r}",
+        f"`down` 再 `up` 之后，/get?key={KEY} 返回了 {answer.status_code} {answer.text[:100]!r}"), fix="data-lost")
+
+
+def test_redis_stopped_then_back(project):
+    """Redis stopped: 503; Redis started again: 200, without restarting the web container
+    zh: Redis 停止时返回 503；Redis 重新启动后返回 200，web 容器无需重启
+    """
+    web = project.container(project.web)
+    before = (web.attrs["State"].get("StartedAt"), web.attrs.get("RestartCount", 0))
+    redis = project.container(project.redis)
+    redis.stop(timeout=5)
+    try:
+        answer = get(project, "/get", key=KEY)
+    except requests.Timeout:
+        answer = None
+    # the app tells its client that Redis is away instead of failing or hanging
+    expect(answer is not None and answer.status_code == 503, "code", both(
+        "with Redis stopped /get " + (f"answered {answer.status_code}" if answer is not None else "gave no answer in 15 s")
+        + ", expected 503",
+        "Redis 停止时 /get " + (f"返回了 {answer.status_code}" if answer is not None else "15 秒内没有响应")
+        + "，应为 503"), fix="redis-down", log=project.logs(project.web, 8))
+    redis.start()
+    deadline, status = time.monotonic() + 20, None
+    while time.monotonic() < deadline and status != 200:
+        try:
+            status = get(project, "/get", key=KEY).status_code
+        except requests.RequestException:
+            status = None
+        time.sleep(0.3)
+    web.reload()
+    after = (web.attrs["State"].get("StartedAt"), web.attrs.get("RestartCount", 0))
+    # the client reconnects by itself; nobody restarts the app
+    expect(status == 200 and after == before, "code", both(
+        f"20 s after Redis came back /get answers {status}" + ("" if after == before else ", and the web container was restarted"),
+        f"Redis 恢复 20 秒后 /get 返回 {status}" + ("" if after == before else "，而且 web 容器被重启过")),
+        fix="redis-recover", log=project.logs(project.web, 8))
+
+
+def test_nothing_left_after_down(project):
+    """`docker compose down -v` leaves no container, network or volume of the project
+    zh: `docker compose down -v` 之后，项目的容器、网络和卷都不再存在
+    """
+    project.down()
+    left = project.leftovers()
+    # the check cleans up after itself, as your `down -v` does
+    expect(not left, "checker", both(f"left behind: {', '.join(left)}", f"残留：{', '.join(left)}"), fix="compose-up")

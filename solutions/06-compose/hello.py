@@ -1,0 +1,67 @@
+"""Step 05: the step-04 app, served by gunicorn, with a /health route for the healthcheck."""
+
+import os
+
+import redis
+from flask import Flask, request
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+app = Flask(__name__)
+
+# Explicit timeouts and one immediate retry: a Redis that is gone or frozen costs a request a few
+# seconds and a 503, never a worker stuck forever. The pool reconnects by itself once Redis is back.
+redis_client = redis.Redis(
+    host=os.environ.get("REDIS_HOST", "localhost"),
+    port=int(os.environ.get("REDIS_PORT", "6379")),
+    db=0,
+    decode_responses=True,
+    socket_connect_timeout=2,
+    socket_timeout=2,
+    retry=Retry(NoBackoff(), 1),
+)
+
+TEXT = {"Content-Type": "text/plain; charset=utf-8"}
+
+
+@app.route("/")
+def hello():
+    return "Hello, Flask"
+
+
+@app.route("/set")
+def set_value():
+    key = request.args.get("key")
+    value = request.args.get("value")
+    if not key or value is None:
+        return "Missing parameter: call /set?key=K&value=V\n", 400, TEXT
+    redis_client.set(key, value)
+    return f"OK. We have set {key} to be {value}", 200, TEXT
+
+
+@app.route("/get")
+def get_value():
+    key = request.args.get("key")
+    if not key:
+        return "Missing parameter: call /get?key=K\n", 400, TEXT
+    value = redis_client.get(key)
+    if value is None:
+        return f"No value is stored under the key {key!r}\n", 404, TEXT
+    return value, 200, TEXT
+
+
+@app.route("/health")
+def health():
+    # The web process answers, so it is alive; whether Redis answers is reported, not fatal:
+    # restarting this container would not bring Redis back.
+    try:
+        redis_up = bool(redis_client.ping())
+    except redis.exceptions.RedisError:
+        redis_up = False
+    return {"status": "ok", "redis": "up" if redis_up else "down"}
+
+
+@app.errorhandler(redis.exceptions.ConnectionError)
+@app.errorhandler(redis.exceptions.TimeoutError)
+def redis_unavailable(error):
+    return "Redis is not reachable right now; try again in a moment\n", 503, TEXT
