@@ -83,13 +83,24 @@ def config_error_line(path, error):
             re.search(r"[\w.-]+\.([\w-]+) (?:must be|is required|Additional)", error)
         key = found.group(1) if found else None
         numbers = [i + 1 for i, line in enumerate(lines) if key and re.match(rf"\s*-?\s*{re.escape(key)}\s*:", line)]
-    shown = []
+    if error.startswith("yaml:"):
+        # the parser names where the enclosing block began; a line indented off the grid is the usual cause
+        numbers = off_grid(lines) + numbers
+    shown, pointed = [], set(numbers[:2])
     for number in numbers[:2]:
         for index in range(max(number - 2, 0), min(number + 1, len(lines))):
-            entry = f"{index + 1:3d} | {lines[index]}"
+            entry = f"{'>' if index + 1 in pointed else ' '}{index + 1:3d} | {lines[index]}"
             if entry not in shown:
                 shown.append(entry)
     return "\n".join(shown)
+
+
+def off_grid(lines):
+    """Numbers of the lines indented with a tab, or by a number of spaces the file's step does not divide."""
+    indents = [len(line) - len(line.lstrip(" ")) for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    step = min((n for n in indents if n), default=2)
+    return [i + 1 for i, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")
+            and (line[:len(line) - len(line.lstrip())].count("\t") or (len(line) - len(line.lstrip(" "))) % step)]
 
 
 class Project:

@@ -363,8 +363,8 @@ def test_data_survives_down_and_up(project):
     stored = redis_cli(project, "GET", KEY)
     # containers are gone after `down`; only what is on a named volume is still there
     expect(stored == VALUE, "redis", both(
-        f"after `down` and `up`, Redis holds {stored or 'nothing'!r} under {KEY}",
-        f"`down` 再 `up` 之后，Redis 中 {KEY} 的值是 {stored or '空'!r}"), fix="data-lost")
+        f"after `down` and `up`, Redis holds {repr(stored) if stored else 'nothing'} under {KEY}",
+        f"`down` 再 `up` 之后，Redis 中 {KEY} " + (f"的值是 {stored!r}" if stored else "已经没有值了")), fix="data-lost")
     answer = get(project, "/get", key=KEY)
     expect(answer.status_code == 200 and answer.text.strip() == VALUE, "code", both(
         f"after `down` and `up`, /get?key={KEY} answered {answer.status_code} {answer.text[:100]!r}",
