@@ -92,7 +92,7 @@ reset-step: venv ## restore a step's starter, keeping a backup of your files: ma
 doctor: venv ## check Python, packages, container engine, images, disk space and ports, with fixes
 	@$(PY) -m checker doctor
 
-demo: venv ## see where you are going: the finished app with Redis on localhost:5000 until Ctrl-C (DEMO_PORT=)
+demo: venv ## see where you are going: the finished app with Redis on localhost:5000 until Ctrl-C (DEMO_PORT=, DEMO=compose)
 	@$(PY) -m checker demo
 
 grade: venv ## instructors: every step's check on a learner's copy, score table + JUnit XML: make grade DIR=path

@@ -201,6 +201,12 @@ COMMAND_MESSAGES = {
     "demo.redis": {"en": "… starting Redis ({image}{extra})", "zh": "… 正在启动 Redis（{image}{extra}）"},
     "demo.redis_volume": {"en": ", data in volume {volume}", "zh": "，数据保存在卷 {volume}"},
     "demo.web": {"en": "… starting the web app on http://localhost:{port}", "zh": "… 正在启动 Web 应用：http://localhost:{port}"},
+    "demo.compose_up": {"en": "… docker compose up --wait in {folder} ({version}), project {project}",
+                        "zh": "… 在 {folder} 中运行 docker compose up --wait（{version}），项目名 {project}"},
+    "demo.no_compose": {
+        "en": "{folder} has no compose.yaml: DEMO=compose runs a step that has one. Leave DEMO out to run the finished app with docker run.",
+        "zh": "{folder} 中没有 compose.yaml：DEMO=compose 需要一个带 compose.yaml 的步骤。去掉 DEMO 即可用 docker run 运行完成版应用。",
+    },
     "demo.failed": {"en": "✗ the demo could not start ({layer}): {message}", "zh": "✗ 演示无法启动（{layer}）：{message}"},
     "demo.unexpected": {"en": "⚠ expected: {expected}", "zh": "⚠ 预期输出：{expected}"},
     "demo.running": {

@@ -116,6 +116,7 @@ class Project:
         self.web = self.redis = None  # service names, found by what the services are
         self.seen_volumes = set()
         self.gone = False
+        self.host_port = 0  # where the web service is published on 127.0.0.1; 0 for a random port
 
     # the CLI ----------------------------------------------------------------------------------
 
@@ -169,9 +170,10 @@ class Project:
                 out.append("    container_name: !reset null")
             if service.get("ports"):
                 out.append("    ports: !override")
-                for port in service["ports"]:
+                for index, port in enumerate(service["ports"]):
                     target, protocol = port["target"], port.get("protocol") or "tcp"
-                    out.append(f"      - {q(f'127.0.0.1::{target}/{protocol}')}")
+                    host = self.host_port if name == self.web and index == 0 and self.host_port else ""
+                    out.append(f"      - {q(f'127.0.0.1:{host}:{target}/{protocol}')}")
             if service.get("build"):
                 cached = labels.for_this_run(**{labels.CACHE: self.step.folder})
                 out.append(f"    image: {q(cache_image(self.folder, self.step))}")
@@ -247,6 +249,24 @@ class Project:
         names += [v.name for v in self.client.volumes.list(filters=wanted)]
         names += [name for name in self.seen_volumes if _exists(self.client.volumes, name)]
         return names
+
+    def build(self, timeout=600):
+        """`docker compose build` with the override written: the CompletedProcess."""
+        self.write_override()
+        return self.cli("--progress", "plain", "build", timeout=timeout)
+
+    def up(self, timeout=60):
+        """`docker compose up --wait`, never pulling nor building: the CompletedProcess."""
+        result = self.cli("up", "--detach", "--wait", "--wait-timeout", str(timeout), "--pull", "never",
+                          "--no-build", timeout=timeout + 60)
+        self.remember_volumes()
+        return result
+
+    def find_services(self):
+        """Set .web and .redis from what the services are; False when one is missing."""
+        built, redis = self.built_here(), self.running_redis()
+        self.web, self.redis = (built or [None])[0], (redis or [None])[0]
+        return bool(built and redis)
 
     def down(self):
         """`docker compose down -v` and the anonymous volumes a plain `down` left; never raises."""

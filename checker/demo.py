@@ -5,6 +5,9 @@ It builds the solution's image, starts Redis (with the solution's redis.conf and
 when it has one) and the web app on one network, publishes the app on localhost:DEMO_PORT
 (5000), performs the chapter's /set and /get, and keeps it all running until Ctrl-C; then it
 removes every container, network and volume it made (they carry this run's labels).
+
+DEMO=compose runs the last solution that has a compose.yaml through `docker compose` instead (the
+checker's override gives it this run's labels and publishes the app on localhost:DEMO_PORT).
 """
 
 import os
@@ -16,6 +19,7 @@ import time
 import requests
 
 from . import ROOT, course, labels
+from .failures import tail
 from .messages import msg
 
 KEY, VALUE = "imooc", "imooc.com"
@@ -148,6 +152,57 @@ def run(step, port):
     return code
 
 
+def run_compose(step, port):
+    """DEMO=compose: the step's own compose.yaml, `up --wait` with the web port on localhost:`port`."""
+    from . import compose
+    from .session import engine_or_exit
+    from .failures import CheckFailure
+
+    folder = ROOT / "solutions" / step.folder
+    if compose.find_file(folder) is None:
+        print(msg("demo.no_compose", folder=f"solutions/{step.folder}"), file=sys.stderr)
+        return 2
+    client = engine_or_exit()
+    labels.sweep_orphans(client)
+    project = compose.Project(client, folder, step)
+    project.host_port = port
+    signal.signal(signal.SIGTERM, _interrupt)
+    code = 0
+    try:
+        version = compose.preflight()
+        print(msg("demo.compose_up", folder=f"solutions/{step.folder}", version=f"Compose {version}",
+                  project=project.name), flush=True)
+        project.load_config()
+        if not project.find_services():
+            raise CheckFailure("checker", f"{project.file.name} has no service built from . and one running redis")
+        for result in (project.build(), project.up()):
+            if result.returncode != 0:
+                raise CheckFailure("container", "docker compose failed", log=tail(result.stdout + result.stderr, 12))
+        print()
+        show_request(port, f"/set?key={KEY}&value={VALUE}", f"OK. We have set {KEY} to be {VALUE}")
+        show_request(port, f"/get?key={KEY}", VALUE)
+        print()
+        print(msg("demo.running", port=port), flush=True)
+        while True:
+            signal.pause()
+    except KeyboardInterrupt:
+        print()
+    except compose.ComposeUnavailable as error:
+        print(msg("demo.failed", layer=msg("layer.checker"), message=f"docker compose: {error}"), file=sys.stderr)
+        code = 1
+    except CheckFailure as failure:
+        print(msg("demo.failed", layer=msg("layer." + failure.layer), message=failure.message), file=sys.stderr)
+        for line in failure.log.splitlines():
+            print(f"    │ {line}", file=sys.stderr)
+        code = 1
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not stop the clean-up
+        print(msg("demo.stopping"), flush=True)
+        project.down()
+        code = clean_up(client) or code
+    return code
+
+
 def clean_up(client):
     """Remove what this run made; 1 (with the way out) if the engine no longer answers."""
     from .engine import reason
@@ -170,6 +225,16 @@ def cmd_demo(args):
     if port is None:
         print(msg("demo.bad_port", value=args.port), file=sys.stderr)
         return 2
+    if args.mode == "compose":
+        steps = solution_step(args.step) if args.step else [
+            step for step in reversed(course.steps()) if (ROOT / "solutions" / step.folder / "compose.yaml").is_file()][:1]
+        if not steps:
+            print(msg("demo.no_solution"), file=sys.stderr)
+            return 2
+        if port_busy(port):
+            print(msg("demo.port_busy", port=port, other=port + 1), file=sys.stderr)
+            return 2
+        return run_compose(steps[0], port)
     steps = solution_step(args.step)
     if args.step and not steps:
         from .session import resolve_step
@@ -192,4 +257,6 @@ def add_parser(sub):
     command.add_argument("--port", default=os.environ.get("DEMO_PORT") or "5000")
     command.add_argument("--step", default=os.environ.get("DEMO_STEP") or None,
                          help="demonstrate this step's solution instead of the one marked demo = true")
+    command.add_argument("--mode", choices=("run", "compose"), default=os.environ.get("DEMO") or "run",
+                         help="compose: run the solution's compose.yaml with docker compose (DEMO=compose)")
     command.set_defaults(func=cmd_demo)

@@ -76,15 +76,14 @@ def test_services_are_found(project):
     """one service is built from this folder (`build: .`), one runs redis:8
     zh: 有一个服务由本目录构建（`build: .`），有一个服务运行 redis:8
     """
-    built = project.built_here()
+    project.find_services()
     # the app's image comes from the Dockerfile next to compose.yaml, not from a registry
-    expect(built, "code", both(
+    expect(project.web, "code", both(
         "no service is built from the step folder: the app's service needs `build: .`",
         "没有任何服务由步骤目录构建：应用的服务需要 `build: .`"), fix="web-service")
-    redis = project.running_redis()
     # Redis runs the course's image, under whatever service name you chose
-    expect(redis, "code", both("no service runs the redis image", "没有任何服务运行 redis 镜像"), fix="redis-service")
-    project.web, project.redis = built[0], redis[0]
+    expect(project.redis, "code", both("no service runs the redis image", "没有任何服务运行 redis 镜像"),
+           fix="redis-service")
     image = project.services()[project.redis]["image"]
     wanted = course.images()["redis"]
     # another tag would need a registry; the course's image is already on your machine
@@ -240,14 +239,11 @@ def test_stack_comes_up(project):
     """`docker compose up --wait` builds and starts everything, healthy, within 60 s
     zh: `docker compose up --wait` 在 60 秒内构建并启动全部服务，且都健康
     """
-    project.write_override()
-    built = project.cli("--progress", "plain", "build", timeout=BUILD_SECONDS)
+    built = project.build(BUILD_SECONDS)
     # the app's image builds from your Dockerfile, as `docker compose build` does it
     expect(built.returncode == 0, "build", both("`docker compose build` failed", "`docker compose build` 失败了"),
            fix="build-failed", log=tail(built.stdout + built.stderr, 12))
-    up = project.cli("up", "--detach", "--wait", "--wait-timeout", str(UP_SECONDS), "--pull", "never",
-                     "--no-build", timeout=UP_SECONDS + 60)
-    project.remember_volumes()
+    up = project.up(UP_SECONDS)
     if up.returncode != 0:
         found = why_not_up(project)
         if found:
@@ -355,8 +351,7 @@ def test_data_survives_down_and_up(project):
     down = project.cli("down", "--timeout", "10", timeout=90)
     expect(down.returncode == 0, "container", both("`docker compose down` failed", "`docker compose down` 失败了"),
            fix="compose-up", log=tail(down.stderr, 6))
-    up = project.cli("up", "--detach", "--wait", "--wait-timeout", str(UP_SECONDS), "--pull", "never",
-                     "--no-build", timeout=UP_SECONDS + 60)
+    up = project.up(UP_SECONDS)
     expect(up.returncode == 0, "container", both("`docker compose up --wait` failed the second time",
                                                  "第二次 `docker compose up --wait` 失败了"),
            fix="compose-up", log=tail(up.stderr, 10))

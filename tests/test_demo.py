@@ -43,11 +43,16 @@ IN_CONTAINERS = [step.folder for step in course.steps() if (ROOT / "solutions" /
 EARLIER = [folder for folder in IN_CONTAINERS if folder < DEFAULT][-1:]
 
 
-@pytest.mark.parametrize("folder", [DEFAULT, *EARLIER])
-def test_demo_runs_until_ctrl_c(tmp_path, folder):
+# DEMO=compose: the last solution with a compose.yaml, run by `docker compose`
+WITH_COMPOSE = [step.folder for step in course.steps() if (ROOT / "solutions" / step.folder / "compose.yaml").is_file()]
+DEMOS = [(DEFAULT, {}), *[(folder, {"DEMO_STEP": folder}) for folder in EARLIER],
+         *[(folder, {"DEMO": "compose"}) for folder in WITH_COMPOSE[-1:]]]
+
+
+@pytest.mark.parametrize("folder, step", DEMOS, ids=[f"{folder}{'-compose' if 'DEMO' in env else ''}" for folder, env in DEMOS])
+def test_demo_runs_until_ctrl_c(tmp_path, folder, step):
     """The app answers on DEMO_PORT with the chapter's outputs; Ctrl-C removes everything it made."""
     port, run_id = free_port(), f"demo-test-{uuid.uuid4().hex[:8]}"
-    step = {} if folder == DEFAULT else {"DEMO_STEP": folder}
     client = connect()
     output = tmp_path / "demo.out"
     with open(output, "w") as sink:
@@ -62,7 +67,7 @@ def test_demo_runs_until_ctrl_c(tmp_path, folder):
                 time.sleep(0.2)
             shown = output.read_text()
             assert "Press Ctrl-C" in shown, shown
-            assert f"from solutions/{folder}" in shown
+            assert f" solutions/{folder}" in shown
             # each request is shown as a curl command with the app's answer
             assert f'$ curl "http://localhost:{port}/set?key=imooc&value=imooc.com"\n' \
                    "OK. We have set imooc to be imooc.com\n" in shown
