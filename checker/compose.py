@@ -39,7 +39,8 @@ def find_file(folder):
 
 def project_name(step):
     """A project name no learner and no other check uses (lowercase, as Compose requires)."""
-    return f"workshop-{step.number:02d}-{labels.RUN_ID[:8]}-{uuid.uuid4().hex[:6]}".lower()
+    run = re.sub(r"[^a-z0-9_-]", "", labels.RUN_ID.lower())[:8]
+    return f"workshop-{step.number:02d}-{run}-{uuid.uuid4().hex[:6]}"
 
 
 def _environment():
@@ -175,9 +176,10 @@ class Project:
                     host = self.host_port if name == self.web and index == 0 and self.host_port else ""
                     out.append(f"      - {q(f'127.0.0.1:{host}:{target}/{protocol}')}")
             if service.get("build"):
-                cached = labels.for_this_run(**{labels.CACHE: self.step.folder})
-                out.append(f"    image: {q(cache_image(self.folder, self.step))}")
-                out.append(f"    build: {{labels: {json.dumps(cached)}}}")
+                # a tag of the project's own (a learner's `image:` would be shared by parallel runs); the
+                # build cache keeps the layers, the image goes with the project
+                out.append(f"    image: {q(self.image(name))}")
+                out.append(f"    build: {{labels: {json.dumps(mine)}}}")
                 out.append("    pull_policy: build")
             else:
                 out.append("    pull_policy: never")
@@ -194,6 +196,10 @@ class Project:
                     out.append(f"    name: {q(f'{self.name}_{key}')}")
                     out.append(f"    labels: {json.dumps(mine)}")
         self.override.write_text("\n".join(out) + "\n")
+
+    def image(self, service):
+        """The tag the override gives the image built for `service`."""
+        return f"{self.name}-{service}:checked"
 
     # running ----------------------------------------------------------------------------------
 
@@ -283,6 +289,11 @@ class Project:
                 self.client.volumes.get(name).remove(force=True)
             except Exception:
                 pass
+        for service in self.built_here() if self.config else ():
+            try:
+                self.client.images.remove(self.image(service))
+            except Exception:
+                pass
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
@@ -308,13 +319,6 @@ def image_repository(image):
         if name.startswith(prefix):
             name = name[len(prefix):]
     return name
-
-
-def cache_image(folder, step):
-    """The tag of the learner's built image, kept (like the other steps' images) for its layer cache."""
-    from .containers import cache_tag
-
-    return cache_tag(folder, step)
 
 
 def docker_host():

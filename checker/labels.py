@@ -7,7 +7,8 @@ import uuid
 import docker
 
 PREFIX = "docker-0-to-1"
-OWNED = f"{PREFIX}.owned"          # on every container, network, volume and image we make
+OWNED = f"{PREFIX}.owned"          # on every container, network, volume and image we make (compose
+                                   # projects too: the checker's override file puts them there)
 RUN = f"{PREFIX}.run"              # which checker run made it
 PID = f"{PREFIX}.pid"              # the process of that run, to find runs that were killed
 HOST = f"{PREFIX}.host"            # the machine of that run (a shared engine may serve several)
@@ -107,9 +108,11 @@ def sweep_everything(client):
 
 
 def leftovers(client):
-    """Names of owned containers and networks whose run has ended (leaks; live runs excluded)."""
+    """Names of owned containers, networks and volumes whose run has ended (leaks; live runs excluded)."""
     names = [(c.attrs.get("Names") or [c.short_id])[0].lstrip("/") for c in _containers(client)
              if is_orphan(c.attrs.get("Labels") or {})]
     names += [n.name for n in client.networks.list(filters={"label": OWNED})
               if is_orphan(n.attrs.get("Labels") or {})]
+    names += [v.name for v in client.volumes.list(filters={"label": OWNED})
+              if is_orphan(v.attrs.get("Labels") or {})]
     return names

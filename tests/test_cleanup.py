@@ -6,10 +6,11 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
-from checker import ROOT, labels
+from checker import ROOT, course, labels
 from checker.engine import connect
 
 
@@ -62,3 +63,79 @@ def test_killed_check_is_swept_by_the_next(client, checker):
     # the orphan is removed and the learner is told so
     assert "left by an interrupted earlier check" in result.stdout
     assert owned_containers(client) == []
+
+
+# --- step 06: a compose project ---------------------------------------------------------------------
+
+COMPOSE_STEP = next((step for step in course.steps() if (ROOT / "solutions" / step.folder / "compose.yaml").is_file()),
+                    None)
+
+
+def of_run(client, run_id):
+    """Containers, networks and volumes carrying one run's label."""
+    wanted = {"label": f"{labels.RUN}={run_id}"}
+    return (client.containers.list(all=True, filters=wanted, sparse=True) + client.networks.list(filters=wanted)
+            + client.volumes.list(filters=wanted))
+
+
+def projects_of(client, run_id):
+    """Names of the compose projects whose containers carry the run's label."""
+    wanted = {"label": [f"{labels.RUN}={run_id}", "com.docker.compose.project"]}
+    return {c.labels["com.docker.compose.project"] for c in client.containers.list(all=True, filters=wanted)}
+
+
+def start_compose_check(client, run_id):
+    """Start the compose step's check on the solutions; return once its project has a container."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "checker", "check", str(COMPOSE_STEP.number), "--target", "solutions"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "WORKSHOP_RUN_ID": run_id},
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and not projects_of(client, run_id) and process.poll() is None:
+        time.sleep(0.1)
+    assert projects_of(client, run_id), "the check never started its compose project"
+    return process
+
+
+def compose_running(run_prefix):
+    """Whether a `docker compose` process of a project of this run is still alive (from /proc)."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            words = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"compose" in words and any(run_prefix.encode() in word for word in words):
+            return True
+    return False
+
+
+@pytest.mark.skipif(COMPOSE_STEP is None, reason="no step has a compose.yaml")
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_compose_check_leaves_no_project(client, signum):
+    """Ctrl-C or SIGTERM while the compose project runs: its containers, network and volumes are gone."""
+    run_id = f"c{uuid.uuid4().hex[:7]}-cleanup"  # its first 8 characters name the check's compose project
+    process = start_compose_check(client, run_id)
+    process.send_signal(signum)
+    process.wait(timeout=120)
+    # interrupted is not passed
+    assert process.returncode != 0
+    # `down -v` and the run's sweep left nothing of the project
+    assert of_run(client, run_id) == []
+
+
+@pytest.mark.skipif(COMPOSE_STEP is None, reason="no step has a compose.yaml")
+def test_killed_compose_check_is_swept_by_its_labels(client, checker):
+    """After kill -9 in the middle of `docker compose up`, the next run's sweep removes the project."""
+    run_id = f"c{uuid.uuid4().hex[:7]}-cleanup"  # its first 8 characters name the check's compose project
+    process = start_compose_check(client, run_id)
+    process.kill()
+    process.wait(timeout=10)
+    # the killed check's `docker compose` child may still be finishing what it started: let it
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and compose_running(run_id[:8]):
+        time.sleep(0.2)
+    assert of_run(client, run_id), "kill -9 should leave the project behind"
+    result = checker("sweep")
+    # the labels the override put on containers, networks and volumes find all of them
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert of_run(client, run_id) == []
