@@ -51,7 +51,7 @@ def _environment():
 def run_cli(args, timeout=60, cwd=None):
     """`docker compose ARGS`; the CompletedProcess (text), or ComposeUnavailable."""
     if shutil.which("docker") is None:
-        raise ComposeUnavailable("no-docker-cli")
+        raise ComposeUnavailable("there is no `docker` command")
     try:
         return subprocess.run(["docker", "compose", *args], capture_output=True, text=True, timeout=timeout,
                               cwd=cwd, env=_environment(), stdin=subprocess.DEVNULL)
@@ -65,10 +65,11 @@ def preflight():
     """Raise ComposeUnavailable (with its reason) unless `docker compose` runs and reaches the engine."""
     version = run_cli(["version", "--short"], timeout=20)
     if version.returncode != 0:
-        raise ComposeUnavailable("no-compose-plugin")
+        raise ComposeUnavailable("`docker compose version` failed: " + (tail(version.stderr, 1) or "no output"))
     listing = run_cli(["ls", "--all", "--quiet"], timeout=30)
     if listing.returncode != 0:
-        raise ComposeUnavailable(tail(listing.stderr, 2) or "no answer")
+        raise ComposeUnavailable("`docker compose ls` got no answer from the engine: "
+                                 + (tail(listing.stderr, 1) or "no output"))
     return version.stdout.strip()
 
 

@@ -29,3 +29,22 @@ def test_unknown_step_and_target(checker, tmp_path):
     missing = checker("check", "1", "--target", str(tmp_path / "nope"))
     assert missing.returncode != 0 and "does not exist" in missing.stderr
     assert "Traceback" not in unknown.stderr + missing.stderr
+
+
+def test_compose_step_without_compose(checker, tmp_path):
+    """A docker CLI without the compose plugin (Podman's `docker` alias, an old install): one paragraph."""
+    import os
+    from pathlib import Path
+
+    from checker import course
+
+    step = next(step for step in course.steps() if (Path("solutions") / step.folder / "compose.yaml").is_file())
+    fake = tmp_path / "docker"
+    fake.write_text("#!/bin/sh\necho \"docker: 'compose' is not a docker command.\" >&2\nexit 1\n")
+    fake.chmod(0o755)
+    result = checker("check", str(step.number), "--target", "solutions",
+                     env={"PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}"})
+    # a plain failure with the hint that says what to install, and no traceback
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "hint [compose-unavailable]" in result.stdout and "is not a docker command" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
