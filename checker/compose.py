@@ -20,7 +20,7 @@ from pathlib import Path
 import docker
 
 from . import labels
-from .failures import CheckFailure, both, tail
+from .failures import tail
 
 FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 PROJECT = "com.docker.compose.project"
@@ -30,6 +30,14 @@ PROBE_INTERVAL = "1s"  # health probes while checking: the learner's interval ma
 
 class ComposeUnavailable(Exception):
     """`docker compose` is missing or cannot reach the engine; str() is the paragraph to show."""
+
+
+class ConfigInvalid(Exception):
+    """`docker compose config` rejected the file: .reason (its last line) and .lines (the learner's)."""
+
+    def __init__(self, reason, lines):
+        super().__init__(reason)
+        self.reason, self.lines = reason, lines
 
 
 def find_file(folder):
@@ -128,14 +136,11 @@ class Project:
                        timeout=timeout)
 
     def load_config(self):
-        """The learner's file as Compose understands it (JSON), or CheckFailure with their line."""
+        """The learner's file as Compose understands it (JSON), or ConfigInvalid with their lines."""
         result = self.cli("config", "--format", "json", override=False)
         if result.returncode != 0:
             error = tail(result.stderr, 4)
-            raise CheckFailure("code", both(
-                f"`docker compose config` rejects {self.file.name}: {error.splitlines()[-1] if error else '?'}",
-                f"`docker compose config` 不接受 {self.file.name}：{error.splitlines()[-1] if error else '?'}"),
-                fix="compose-invalid", log=config_error_line(self.file, error))
+            raise ConfigInvalid(error.splitlines()[-1] if error else "?", config_error_line(self.file, error))
         self.config = json.loads(result.stdout)
         return self.config
 

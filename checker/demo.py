@@ -187,6 +187,10 @@ def run_compose(step, port):
             signal.pause()
     except KeyboardInterrupt:
         print()
+    except compose.ConfigInvalid as error:
+        print(msg("demo.failed", layer=msg("layer.code"), message=f"docker compose config: {error.reason}"),
+              file=sys.stderr)
+        code = 1
     except compose.ComposeUnavailable as error:
         print(msg("demo.failed", layer=msg("layer.checker"), message=f"docker compose: {error}"), file=sys.stderr)
         code = 1

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from checker import compose, course
-from checker.compose import ComposeUnavailable, Project
+from checker.compose import ComposeUnavailable, ConfigInvalid, Project
 from checker.failures import CheckFailure, both, expect, tail
 
 KEY, VALUE = "imooc", "imooc.com"          # the chapter's example
@@ -60,8 +60,14 @@ def test_compose_file_is_valid(project):
     """`docker compose config` accepts the file
     zh: `docker compose config` 能解析这个文件
     """
-    # a YAML or schema error is shown with your own line
-    project.load_config()
+    try:
+        project.load_config()
+    except ConfigInvalid as error:
+        # a YAML or schema error is shown with your own lines
+        raise CheckFailure("code", both(
+            f"`docker compose config` rejects {project.file.name}: {error.reason}",
+            f"`docker compose config` 不接受 {project.file.name}：{error.reason}"),
+            fix="compose-invalid", log=error.lines) from None
 
 
 def role(name, what):
