@@ -256,7 +256,7 @@ def test_stack_comes_up(project):
             name, what, state, log = found
             raise CheckFailure("container", both(
                 f"`docker compose up --wait` failed: {role(name, what)['en']} {state['en']}",
-                f"`docker compose up --wait` 失败：{role(name, what)['zh']}{state['zh']}"),
+                f"`docker compose up --wait` 失败：{role(name, what)['zh']} {state['zh']}"),
                 fix="redis-unhealthy" if what is REDIS else "web-unhealthy", log=log)
         raise CheckFailure("container", both("`docker compose up --wait` failed", "`docker compose up --wait` 失败了"),
                            fix="compose-up", log=tail(up.stderr, 10))
@@ -292,7 +292,7 @@ def test_redis_host_reaches_redis(project):
     expect(code == 0 and address in addresses, "network", both(
         f"REDIS_HOST={host} in the web container " + (f"resolves to {address}" if code == 0 else "resolves to nothing")
         + f", the Redis service `{project.redis}` is at {', '.join(filter(None, addresses))}",
-        f"web 容器里的 REDIS_HOST={host}" + (f"解析到 {address}" if code == 0 else "无法解析")
+        f"web 容器里的 REDIS_HOST={host} " + (f"解析到 {address}" if code == 0 else "无法解析")
         + f"，而 Redis 服务 `{project.redis}` 的地址是 {', '.join(filter(None, addresses))}"), fix="redis-host")
 
 
