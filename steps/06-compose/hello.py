@@ -21,6 +21,7 @@ redis_client = redis.Redis(
     retry=Retry(NoBackoff(), 1),
 )
 
+# Answers meant for people say it in English, then in Chinese: one line each, for either reader.
 TEXT = {"Content-Type": "text/plain; charset=utf-8"}
 
 
@@ -34,7 +35,7 @@ def set_value():
     key = request.args.get("key")
     value = request.args.get("value")
     if not key or value is None:
-        return "Missing parameter: call /set?key=K&value=V\n", 400, TEXT
+        return "Missing parameter: call /set?key=K&value=V\n缺少参数，请这样调用：/set?key=K&value=V\n", 400, TEXT
     redis_client.set(key, value)
     return f"OK. We have set {key} to be {value}", 200, TEXT
 
@@ -43,10 +44,10 @@ def set_value():
 def get_value():
     key = request.args.get("key")
     if not key:
-        return "Missing parameter: call /get?key=K\n", 400, TEXT
+        return "Missing parameter: call /get?key=K\n缺少参数，请这样调用：/get?key=K\n", 400, TEXT
     value = redis_client.get(key)
     if value is None:
-        return f"No value is stored under the key {key!r}\n", 404, TEXT
+        return f"No value is stored under the key {key!r}\n键 {key!r} 下没有存储任何值\n", 404, TEXT
     return value, 200, TEXT
 
 
@@ -64,4 +65,4 @@ def health():
 @app.errorhandler(redis.exceptions.ConnectionError)
 @app.errorhandler(redis.exceptions.TimeoutError)
 def redis_unavailable(error):
-    return "Redis is not reachable right now; try again in a moment\n", 503, TEXT
+    return "Redis is not reachable right now; try again in a moment\nRedis 暂时连不上，请稍后再试\n", 503, TEXT
