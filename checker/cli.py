@@ -63,7 +63,7 @@ def parser():
     sweep = sub.add_parser("sweep", help="remove what killed checks left behind")
     sweep.add_argument("--all", action="store_true", help="also everything of live runs and the image cache")
     sweep.set_defaults(func=cmd_sweep)
-    sub.add_parser("leftovers", help="list labelled containers/networks; exit 1 if any").set_defaults(
+    sub.add_parser("leftovers", help="list labelled containers/networks/volumes; exit 1 if any").set_defaults(
         func=cmd_leftovers)
     from . import demo, doctor, grade, hints, progress, reset, scaffold, watch
 

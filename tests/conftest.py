@@ -29,7 +29,7 @@ def checker():
 
 @pytest.fixture(scope="session", autouse=True)
 def no_leftovers():
-    """After the whole run, no labelled container or network may remain."""
+    """After the whole run, no labelled container, network or volume may remain."""
     yield
     result = run_checker("leftovers")
     # every check removes what it made, on pass and on fail
