@@ -1,0 +1,128 @@
+"""checker/compose.py: the learner's compose file run under the check's own name, labels and ports."""
+
+import json
+import shutil
+import socket
+import subprocess
+import uuid
+
+import pytest
+
+from checker import ROOT, compose, course, labels
+
+STEP = next((step for step in course.steps() if (ROOT / "solutions" / step.folder / "compose.yaml").is_file()), None)
+pytestmark = pytest.mark.skipif(STEP is None, reason="no step has a compose.yaml")
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def copy(tmp_path):
+    """A copy of the compose step's solution, laid out like steps/."""
+    target = tmp_path / STEP.folder
+    shutil.copytree(ROOT / "solutions" / STEP.folder, target)
+    return target
+
+
+def edit(folder, find, replace):
+    path = folder / "compose.yaml"
+    text = path.read_text()
+    assert text.count(find) == 1, find
+    path.write_text(text.replace(find, replace))
+
+
+@pytest.mark.parametrize("image, repository", [
+    ("redis:8", "redis"), ("docker.io/library/redis:8", "redis"), ("redis", "redis"),
+    ("redis@sha256:0123", "redis"), ("bitnami/redis:7", "bitnami/redis"), ("localhost:5000/redis:8", "localhost:5000/redis"),
+])
+def test_image_repository(image, repository):
+    """The Redis service is recognised by its repository, whatever tag or registry prefix it is written with."""
+    assert compose.image_repository(image) == repository
+
+
+def test_project_names_are_valid_and_unique():
+    """Project names follow Compose's rule (lowercase, digits, - and _) and never repeat."""
+    names = {compose.project_name(STEP) for _ in range(20)}
+    assert len(names) == 20
+    assert all(name[0].isalnum() and set(name) <= set("abcdefghijklmnopqrstuvwxyz0123456789-_") for name in names)
+
+
+def test_yaml_error_points_at_the_line_off_the_grid(tmp_path):
+    """A YAML error names where the block began; the line indented off the grid is shown and marked."""
+    path = tmp_path / "compose.yaml"
+    path.write_text("services:\n  web:\n    build: .\n   ports:\n      - \"5000:5000\"\n")
+    shown = compose.config_error_line(path, "yaml: line 2: did not find expected key")
+    # the learner's own line, numbered and marked, comes first
+    assert shown.splitlines()[1] == ">  4 |    ports:"
+
+
+def test_schema_error_points_at_the_key(tmp_path):
+    """A schema error names a key path; the line with that key is shown."""
+    path = tmp_path / "compose.yaml"
+    path.write_text("services:\n  web:\n    bulid: .\n")
+    shown = compose.config_error_line(path, "validating compose.yaml: services.web Additional property bulid is not allowed")
+    assert ">  3 |     bulid: ." in shown
+
+
+@pytest.fixture
+def engine():
+    """A docker client."""
+    from checker.engine import connect
+
+    return connect()
+
+
+def test_override_isolates_the_learners_file(engine, copy):
+    """Fixed ports, container names, volume and network names give way to the project's own; all labelled."""
+    edit(copy, '"127.0.0.1:5000:5000"', '"5000:5000"')
+    edit(copy, "    build: .\n", "    build: .\n    image: myweb\n    container_name: web\n")
+    edit(copy, "volumes:\n  redis-data:\n", "volumes:\n  redis-data:\n    name: redis-data\n")
+    project = compose.Project(engine, copy, STEP)
+    try:
+        project.load_config()
+        assert project.find_services()
+        project.write_override()
+        merged = json.loads(project.cli("config", "--format", "json").stdout)
+    finally:
+        project.down()
+    web = merged["services"][project.web]
+    # a random port on loopback, whatever the file asked for
+    assert [(port["host_ip"], port.get("published", ""), port["target"]) for port in web["ports"]] == [("127.0.0.1", "", 5000)]
+    # names no other run and no stack of the learner's uses
+    assert "container_name" not in web and web["image"].startswith(project.name)
+    assert merged["volumes"]["redis-data"]["name"] == f"{project.name}_redis-data"
+    # this run's labels on what the project creates, so a sweep finds them after kill -9
+    for labelled in (web, merged["services"][project.redis], merged["volumes"]["redis-data"], merged["networks"]["default"]):
+        assert labelled["labels"][labels.RUN] == labels.RUN_ID
+    assert web["build"]["labels"][labels.OWNED] == "true"
+    # never a pull: the course images are local
+    assert merged["services"][project.redis]["pull_policy"] == "never"
+
+
+def test_check_passes_beside_the_learners_own_stack(checker, copy):
+    """The learner's own `docker compose up` of the same file keeps running, and the check still passes."""
+    port, mine = free_port(), f"learner-{uuid.uuid4().hex[:8]}"
+    edit(copy, '"127.0.0.1:5000:5000"', f'"127.0.0.1:{port}:5000"')
+    edit(copy, "    build: .\n", f"    build: .\n    container_name: {mine}-web\n")
+    # labelled like everything the tests make, so that a killed run is swept; a run id of its own, so that
+    # the check (which inherits this process's run id) does not take it for its own
+    tags = json.dumps(labels.for_this_run(**{labels.RUN: mine}))
+    (copy.parent / "labels.yaml").write_text(f"services:\n  web: {{labels: {tags}}}\n  redis: {{labels: {tags}}}\n"
+                                             f"volumes:\n  redis-data: {{labels: {tags}}}\n")
+    up = ["docker", "compose", "-p", mine, "-f", "compose.yaml", "-f", str(copy.parent / "labels.yaml")]
+    try:
+        started = subprocess.run(up + ["up", "--wait", "--pull", "never"], cwd=copy, capture_output=True, text=True,
+                                 timeout=300)
+        assert started.returncode == 0, started.stderr
+        result = checker("check", str(STEP.number), "--target", str(copy.parent))
+        # the same port and container name are taken by the learner's stack: the check used its own
+        assert result.returncode == 0, result.stdout + result.stderr
+        # and the learner's stack was not touched
+        listed = subprocess.run(up + ["ps", "--format", "json"], cwd=copy, capture_output=True, text=True, timeout=60)
+        assert f"{mine}-web" in listed.stdout
+    finally:
+        subprocess.run(up + ["down", "-v", "--rmi", "local"], cwd=copy, capture_output=True, timeout=120)
