@@ -220,24 +220,29 @@ def test_restart_policy(project):
 # --- the running project -------------------------------------------------------------------------------
 
 def why_not_up(project):
-    """(service, its role, what is wrong with it, its log) of the first service that did not come up."""
+    """(service, its role, what is wrong with it, its log, whether it exited) of the first one not up."""
     for name, what in ((project.redis, REDIS), (project.web, WEB)):
         container = project.container(name)
         if container is None:
-            return name, what, both("was never created", "根本没有被创建"), ""
+            return name, what, both("was never created", "根本没有被创建"), "", False
         container.reload()
         state = container.attrs["State"]
         health = state.get("Health") or {}
         last = (health.get("Log") or [{}])[-1]
         probe = tail(last.get("Output", ""), 4)
+        restarts = container.attrs.get("RestartCount", 0)
+        if restarts:
+            # the restart policy starts a crashing container again and again: it is never healthy
+            return name, what, both(f"keeps exiting (its restart policy started it again {restarts} time(s))",
+                                    f"反复退出（重启策略已经把它重启了 {restarts} 次）"), project.logs(name, 16), True
         if state.get("Status") in ("exited", "dead") or state.get("Restarting"):
             code = state.get("ExitCode")
-            return name, what, both(f"exited with code {code}", f"以退出码 {code} 退出"), project.logs(name)
+            return name, what, both(f"exited with code {code}", f"以退出码 {code} 退出了"), project.logs(name), True
         if health.get("Status") not in (None, "healthy"):
             return name, what, both(
                 f"is {health['Status']} (last probe: exit code {last.get('ExitCode', '?')})",
                 f"状态是 {health['Status']}（最后一次探测：退出码 {last.get('ExitCode', '?')}）"), \
-                "\n".join(part for part in (probe, project.logs(name, 6)) if part)
+                "\n".join(part for part in (probe, project.logs(name, 6)) if part), False
     return None
 
 
@@ -253,11 +258,11 @@ def test_stack_comes_up(project):
     if up.returncode != 0:
         found = why_not_up(project)
         if found:
-            name, what, state, log = found
+            name, what, state, log, exited = found
             raise CheckFailure("container", both(
                 f"`docker compose up --wait` failed: {role(name, what)['en']} {state['en']}",
                 f"`docker compose up --wait` 失败：{role(name, what)['zh']} {state['zh']}"),
-                fix="redis-unhealthy" if what is REDIS else "web-unhealthy", log=log)
+                fix="redis-unhealthy" if what is REDIS else "web-exited" if exited else "web-unhealthy", log=log)
         raise CheckFailure("container", both("`docker compose up --wait` failed", "`docker compose up --wait` 失败了"),
                            fix="compose-up", log=tail(up.stderr, 10))
 
