@@ -18,6 +18,7 @@ import uuid
 from pathlib import Path
 
 import docker
+import requests
 
 from . import labels
 from .failures import tail
@@ -127,6 +128,7 @@ class Project:
         self.seen_volumes = set()
         self.gone = False
         self.host_port = 0  # where the web service is published on 127.0.0.1; 0 for a random port
+        self.web_port = 5000  # the web container's port that is published
 
     # the CLI ----------------------------------------------------------------------------------
 
@@ -252,6 +254,37 @@ class Project:
             if binding.get("HostPort"):
                 return docker_host(), int(binding["HostPort"])
         return None
+
+    # what checker.deploy's shared /set-/get round trip asks of a deployment ---------------------
+
+    def url(self, path="/"):
+        """The address of `path` on the web service's published port, as it is now."""
+        host, port = self.published(self.web, self.web_port)
+        return f"http://{host}:{port}{path}"
+
+    def get(self, path, session=None, timeout=15, **params):
+        """GET `path` on the web service (through `session` if given)."""
+        return (session or requests).get(self.url(path), params=params, timeout=timeout)
+
+    def web_log(self, lines=10):
+        return self.logs(self.web, lines)
+
+    def resolve_in_web(self, name):
+        """The address `name` resolves to inside the web container (asked with its own Python), or None."""
+        code, output = self.exec(self.web, ["python", "-c", f"import socket; print(socket.gethostbyname({name!r}))"])
+        return output if code == 0 else None
+
+    def redis_cli(self, *words):
+        """redis-cli inside the Redis container (Redis publishes nothing to reach from the host): its output."""
+        code, output = self.exec(self.redis, ["redis-cli", "--raw", *words])
+        return output if code == 0 else None
+
+    def redis_get(self, key):
+        """The value Redis itself holds under `key` (bytes, or None)."""
+        if self.redis_cli("EXISTS", key) != "1":
+            return None
+        value = self.redis_cli("GET", key)
+        return None if value is None else value.encode()
 
     def leftovers(self):
         """Names of the project's containers, networks and volumes that still exist."""

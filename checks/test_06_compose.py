@@ -9,6 +9,7 @@ import requests
 
 from checker import compose, course
 from checker.compose import ComposeUnavailable, ConfigInvalid, Project
+from checker.deploy import stored_and_served
 from checker.failures import CheckFailure, both, expect, tail
 
 KEY, VALUE = "imooc", "imooc.com"          # the chapter's example
@@ -288,9 +289,9 @@ def test_redis_host_reaches_redis(project):
     """REDIS_HOST, inside the web container, is the Redis service's address
     zh: 在 web 容器里，REDIS_HOST 解析到 Redis 服务的地址
     """
-    host = environment(project.container(project.web)).get("REDIS_HOST", "localhost")
-    script = f"import socket; print(socket.gethostbyname({host!r}))"
-    code, address = project.exec(project.web, ["python", "-c", script])
+    host = redis_host(project)
+    address = project.resolve_in_web(host)
+    code = 0 if address else 1
     redis = project.container(project.redis)
     addresses = [net.get("IPAddress") for net in redis.attrs["NetworkSettings"]["Networks"].values()]
     # on the project's network every service name is a host name; REDIS_HOST must be Redis's
@@ -301,57 +302,34 @@ def test_redis_host_reaches_redis(project):
         + f"，而 Redis 服务 `{project.redis}` 的地址是 {', '.join(filter(None, addresses))}"), fix="redis-host")
 
 
-def redis_cli(project, *words):
-    """redis-cli run inside the Redis container (Redis publishes nothing to reach from here)."""
-    code, output = project.exec(project.redis, ["redis-cli", "--raw", *words])
-    return output if code == 0 else None
+def redis_host(project):
+    """REDIS_HOST as the web container has it (the image's default when compose.yaml sets none)."""
+    return environment(project.container(project.web)).get("REDIS_HOST", "localhost")
 
 
 def test_redis_runs_with_your_conf(project):
     """the running Redis read your redis.conf (append-only file on)
     zh: 运行中的 Redis 读取了你的 redis.conf（AOF 已开启）
     """
-    info = redis_cli(project, "INFO", "server") or ""
+    info = project.redis_cli("INFO", "server") or ""
     config_file = next((line.split(":", 1)[1].strip() for line in info.splitlines()
                         if line.startswith("config_file:")), "")
     # Redis says which file it was started with
     expect(config_file == project.conf_target, "redis", both(
         f"Redis runs with config file {config_file or '(none)'}, not {project.conf_target}",
         f"Redis 使用的配置文件是 {config_file or '（无）'}，而不是 {project.conf_target}"), fix="redis-conf")
-    appendonly = (redis_cli(project, "CONFIG", "GET", "appendonly") or "").split()
+    appendonly = (project.redis_cli("CONFIG", "GET", "appendonly") or "").split()
     expect(appendonly[-1:] == ["yes"], "redis", both(
         f"the running Redis has appendonly={appendonly[-1] if appendonly else '?'}",
         f"运行中的 Redis 的 appendonly={appendonly[-1] if appendonly else '?'}"), fix="redis-conf")
-
-
-def base_url(project):
-    host, port = project.published(project.web, project.web_port)
-    return f"http://{host}:{port}"
-
-
-def get(project, path, **params):
-    return requests.get(base_url(project) + path, params=params, timeout=15)
 
 
 def test_set_and_get(project):
     """the chapter's /set and /get answer as in the chapter, and the value is in Redis
     zh: 教程里的 /set 和 /get 给出教程里的结果，而且值确实存进了 Redis
     """
-    answer = get(project, "/set", key=KEY, value=VALUE)
-    expected = f"OK. We have set {KEY} to be {VALUE}"
-    # the app's first page of the chapter, now behind compose
-    expect(answer.status_code == 200 and answer.text.strip() == expected, "code", both(
-        f"/set?key={KEY}&value={VALUE} answered {answer.status_code} {answer.text[:100]!r}",
-        f"/set?key={KEY}&value={VALUE} 返回了 {answer.status_code} {answer.text[:100]!r}"),
-        fix="set-get", log=project.logs(project.web, 8))
-    stored = redis_cli(project, "GET", KEY)
-    # read straight from Redis, not through the app
-    expect(stored == VALUE, "redis", both(f"Redis holds {stored!r} under {KEY}", f"Redis 中 {KEY} 的值是 {stored!r}"),
-           fix="set-get")
-    answer = get(project, "/get", key=KEY)
-    expect(answer.status_code == 200 and answer.text.strip() == VALUE, "code", both(
-        f"/get?key={KEY} answered {answer.status_code} {answer.text[:100]!r}",
-        f"/get?key={KEY} 返回了 {answer.status_code} {answer.text[:100]!r}"), fix="set-get")
+    # the round trip of step 04, now through compose: the value is read back from Redis itself too
+    stored_and_served(project, KEY, VALUE, host=redis_host(project))
 
 
 def test_data_survives_down_and_up(project):
@@ -366,12 +344,12 @@ def test_data_survives_down_and_up(project):
     expect(up.returncode == 0, "container", both("`docker compose up --wait` failed the second time",
                                                  "第二次 `docker compose up --wait` 失败了"),
            fix="compose-up", log=tail(up.stderr, 10))
-    stored = redis_cli(project, "GET", KEY)
+    stored = (project.redis_get(KEY) or b"").decode()
     # containers are gone after `down`; only what is on a named volume is still there
     expect(stored == VALUE, "redis", both(
         f"after `down` and `up`, Redis holds {repr(stored) if stored else 'nothing'} under {KEY}",
         f"`down` 再 `up` 之后，Redis 中 {KEY} " + (f"的值是 {stored!r}" if stored else "已经没有值了")), fix="data-lost")
-    answer = get(project, "/get", key=KEY)
+    answer = project.get("/get", key=KEY)
     expect(answer.status_code == 200 and answer.text.strip() == VALUE, "code", both(
         f"after `down` and `up`, /get?key={KEY} answered {answer.status_code} {answer.text[:100]!r}",
         f"`down` 再 `up` 之后，/get?key={KEY} 返回了 {answer.status_code} {answer.text[:100]!r}"), fix="data-lost")
@@ -386,7 +364,7 @@ def test_redis_stopped_then_back(project):
     redis = project.container(project.redis)
     redis.stop(timeout=5)
     try:
-        answer = get(project, "/get", key=KEY)
+        answer = project.get("/get", key=KEY)
     except requests.Timeout:
         answer = None
     # the app tells its client that Redis is away instead of failing or hanging
@@ -399,7 +377,7 @@ def test_redis_stopped_then_back(project):
     deadline, status = time.monotonic() + 20, None
     while time.monotonic() < deadline and status != 200:
         try:
-            status = get(project, "/get", key=KEY).status_code
+            status = project.get("/get", key=KEY).status_code
         except requests.RequestException:
             status = None
         time.sleep(0.3)
