@@ -132,11 +132,10 @@ def pinned_build(client, number, pins):
 
 
 def available(client, number, images, pins):
-    """images[number], built now if the load runs did not need it (step 06: the same network, Redis and web
-    as its floor) or again if something outside the bench removed it meanwhile (`make clean`)."""
+    """images[number], built again if something outside the bench removed it meanwhile (`make clean`)."""
     try:
         client.images.get(images[number].id)
-    except (KeyError, docker.errors.ImageNotFound):
+    except docker.errors.ImageNotFound:
         images[number] = pinned_build(client, number, pins)
     return images[number]
 
