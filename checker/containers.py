@@ -5,7 +5,6 @@ ports), and waits with bounded, named wait strategies that fail fast with the co
 """
 
 import hashlib
-import re
 import shutil
 import tempfile
 import time
@@ -20,7 +19,8 @@ from testcontainers.core.container import DockerContainer
 from testcontainers.core.network import Network
 from testcontainers.core.waiting_utils import WaitStrategy
 
-from . import course, labels
+from . import builds, course, labels
+from .builds import ANSI
 from .engine import client_kwargs
 from .failures import CheckFailure, tail
 from .report import progress
@@ -293,19 +293,11 @@ def url(container, path="/", port=WEB_PORT):
 
 # --- images ----------------------------------------------------------------------------------
 
-# dockerd prints "Step 2/8 : RUN ...", Podman "STEP 2/8: RUN ..."
-STEP_LINE = re.compile(r"^Step (\d+)/(\d+) ?: (.*)$", re.IGNORECASE)
-# a step taken from the layer cache: dockerd "---> Using cache", Podman "--> Using cache 54b7812ee718…"
-CACHE_HIT = re.compile(r"^-+> Using cache\b")
-# how Podman reports a Dockerfile it cannot parse (dockerd refuses those with an APIError instead)
-UNPARSABLE = re.compile(r"unknown instruction|no FROM statement|dockerfile parse error", re.IGNORECASE)
-ANSI = re.compile(r"\x1b\[[0-9;]*m")  # colours pip prints inside a build
-
 
 def cache_tag(folder, step):
-    """The tag under which the learner's image of `folder` is cached."""
+    """The tag under which the learner's image of `folder` is cached (the tag finds it again)."""
     digest = hashlib.sha1(str(Path(folder).resolve()).encode()).hexdigest()[:10]
-    return f"workshop-cache/{step.folder}:{digest}"
+    return f"{labels.CACHE_REPOSITORY}/{step.folder}:{digest}"
 
 
 def build(client, folder, step):
@@ -315,39 +307,10 @@ def build(client, folder, step):
         raise CheckFailure("build", f"there is no Dockerfile in {folder}", fix="dockerfile-missing")
     tag = cache_tag(folder, step)
     previous = _image_id(client, tag)
-    current, log = "", []
-    try:
-        for chunk in client.api.build(
-            path=str(folder), tag=tag, rm=True, forcerm=True, decode=True, pull=False,
-            labels=labels.for_this_run(**{labels.CACHE: step.folder}),
-        ):
-            if "error" in chunk and UNPARSABLE.search(chunk["error"]):
-                reason = chunk["error"].split(" &")[0]  # Podman appends a dump of its parser state
-                raise CheckFailure("build", f"the engine rejected the Dockerfile: {reason}",
-                                   fix="dockerfile-invalid",
-                                   log=tail("\n".join(line for line in log if not line.startswith('time="')), 6))
-            if "error" in chunk:
-                # a FROM that fails names an image that is neither here nor in a reachable registry
-                raise CheckFailure(
-                    "build", f"the build failed at `{current}`",
-                    fix="base-image" if current.upper().startswith("FROM") else "build-failed",
-                    log=tail("\n".join(log + [chunk["error"]]), 12))
-            text = ANSI.sub("", chunk.get("stream", ""))
-            for line in text.splitlines():
-                log.append(line)
-                found = STEP_LINE.match(line.strip())
-                if found:
-                    current = found.group(3)
-                    # the engine appends our labels as extra steps: not the learner's instructions
-                    if not current.startswith(f"LABEL {labels.PREFIX}."):
-                        progress(f"build {found.group(1)}/{found.group(2)}: {current[:70]}")
-    except docker.errors.APIError as error:
-        explanation = str(error.explanation or error)
-        raise CheckFailure("build", f"the engine rejected the Dockerfile: {explanation}",
-                           fix="dockerfile-invalid", log=tail("\n".join(log), 6)) from None
+    builds.run_build(client, folder, tag)
     image = client.images.get(tag)
     if previous and previous != image.id:
-        _remove_quietly(client, previous)
+        _remove_quietly(client, previous)  # the older build of this folder, untagged now (`<none>`)
     prune_cache(client)
     return image
 
@@ -367,43 +330,29 @@ def _remove_quietly(client, image_id):
 
 
 def prune_cache(client, keep=CACHE_KEEP):
-    """Keep the `keep` newest cached learner images; remove older ones and dangling versions."""
+    """Keep the `keep` newest cached learner images (found by their tag); remove older ones."""
     # the plain listing: the model's list() inspects each image and fails on one another run just removed
-    cached = client.api.images(filters={"label": labels.CACHE, "dangling": False})
+    cached = labels.cached_images(client)
     cached.sort(key=lambda image: image.get("Created", 0), reverse=True)
     for image in cached[keep:]:
-        _remove_quietly(client, image["Id"])
-    settled = time.time() - 600
-    for image in client.api.images(filters={"label": labels.CACHE, "dangling": True}):
-        # a young untagged image may be a step of a build running right now in another check
-        if image.get("Created", 0) < settled:
-            _remove_quietly(client, image["Id"])
+        for tag in image.get("RepoTags") or []:
+            _remove_quietly(client, tag)
 
 
 def rebuild_after_edit(client, folder, edit):
-    """Build a copy of `folder` changed by `edit(copy)`: [(instruction, from cache?)], seconds, log.
+    """Build a copy of `folder` changed by `edit(copy)`: [(instruction, from cache?)], seconds, summary.
 
     The copy's image is removed again at once; the layers it shares with the learner's cached image stay.
     """
-    steps, log, tag = [], [], unique("edit")
+    tag = labels.temporary_image("edit")
     with tempfile.TemporaryDirectory(prefix="workshop-edit-") as tmp:
         copy = Path(tmp) / Path(folder).name
         shutil.copytree(folder, copy, symlinks=True, ignore=shutil.ignore_patterns(".venv", ".git"))
         edit(copy)
-        started = time.monotonic()
-        for chunk in client.api.build(path=str(copy), tag=tag, rm=True, forcerm=True, decode=True,
-                                      pull=False, labels=labels.for_this_run()):
-            if "error" in chunk:
-                raise CheckFailure("build", "the build of the edited copy failed", fix="build-failed",
-                                   log=tail("\n".join(log + [chunk["error"]]), 12))
-            for line in ANSI.sub("", chunk.get("stream", "")).splitlines():
-                log.append(line)
-                found = STEP_LINE.match(line.strip())
-                if found:
-                    steps.append([found.group(3), False])
-                elif CACHE_HIT.match(line.strip()) and steps:
-                    steps[-1][1] = True
-        seconds = time.monotonic() - started
-    # only the build's log was wanted: drop the image now rather than at the end of the run
-    _remove_quietly(client, tag)
-    return [tuple(entry) for entry in steps], seconds, "\n".join(log)
+        try:
+            output, seconds = builds.run_build(client, copy, tag, show=False)
+        finally:
+            # only the build's log was wanted: drop the image now rather than at the end of the run
+            _remove_quietly(client, tag)
+    steps = [(step.instruction, step.cached) for step in sorted(output.steps, key=lambda s: s.number)]
+    return steps, seconds, output.summary()

@@ -1,6 +1,8 @@
 """Labels on everything the checker creates, and the sweeps that remove it again."""
 
+import hashlib
 import os
+import re
 import socket
 import uuid
 
@@ -12,11 +14,19 @@ OWNED = f"{PREFIX}.owned"          # on every container, network, volume and ima
 RUN = f"{PREFIX}.run"              # which checker run made it
 PID = f"{PREFIX}.pid"              # the process of that run, to find runs that were killed
 HOST = f"{PREFIX}.host"            # the machine of that run (a shared engine may serve several)
-CACHE = f"{PREFIX}.cache"          # learner images kept to reuse the layer cache
+CACHE = f"{PREFIX}.cache"          # learner images kept for the layer cache, by earlier versions
 STANDIN = f"{PREFIX}.standin"      # base images built here because no registry answered (not OWNED)
 
 RUN_ID = os.environ.get("WORKSHOP_RUN_ID") or uuid.uuid4().hex[:12]
 os.environ["WORKSHOP_RUN_ID"] = RUN_ID
+
+# Images carry no labels of a run (a label would be a build step of its own and defeat the layer
+# cache): their names say what they are. Learner images kept for the layer cache are
+# workshop-cache/<step>:<folder hash>; an image a check builds and removes at once is
+# workshop-tmp/<what>-<host>-<pid>-<run>:<random>, so a sweep knows whether its run still lives.
+CACHE_REPOSITORY = "workshop-cache"
+TEMPORARY_REPOSITORY = "workshop-tmp"
+TEMPORARY_NAME = re.compile(rf"^{TEMPORARY_REPOSITORY}/[a-z]+-([0-9a-f]{{8}})-(\d+)-([0-9a-z]+):")
 
 
 def for_this_run(**extra):
@@ -24,6 +34,43 @@ def for_this_run(**extra):
     labels = {OWNED: "true", RUN: RUN_ID, PID: str(os.getpid()), HOST: socket.gethostname()}
     labels.update(extra)
     return labels
+
+
+def _host_key(name=None):
+    """The machine's name as a tag may spell it."""
+    return hashlib.sha1((name or socket.gethostname()).encode()).hexdigest()[:8]
+
+
+def _run_key():
+    return re.sub(r"[^0-9a-z]", "", RUN_ID.lower())[:24] or "run"
+
+
+def temporary_image(what):
+    """A tag for an image this run builds and removes again (`what`: lowercase letters)."""
+    return f"{TEMPORARY_REPOSITORY}/{what}-{_host_key()}-{os.getpid()}-{_run_key()}:{uuid.uuid4().hex[:8]}"
+
+
+def temporary_owner(tag):
+    """The run labels a temporary image's name stands for, or None for another name."""
+    found = TEMPORARY_NAME.match(tag)
+    if not found:
+        return None
+    host = socket.gethostname() if found.group(1) == _host_key() else found.group(1)
+    run = RUN_ID if found.group(3) == _run_key() else found.group(3)
+    return {RUN: run, PID: found.group(2), HOST: host}
+
+
+def cached_images(client):
+    """Learner images kept for the layer cache, as the engine lists them (found by their tag)."""
+    return client.api.images(filters={"reference": f"{CACHE_REPOSITORY}/*"})
+
+
+def _temporary_tags(client):
+    for image in client.api.images(filters={"reference": f"{TEMPORARY_REPOSITORY}/*"}):
+        for tag in image.get("RepoTags") or []:
+            owner = temporary_owner(tag)
+            if owner:
+                yield tag, owner
 
 
 def _pid_alive(pid):
@@ -82,6 +129,9 @@ def _remove_all(client, keep):
         labels = image.get("Labels") or {}
         if CACHE not in labels and not keep(labels):
             removed += _removed(lambda: client.images.remove(image["Id"], force=True))
+    for tag, owner in _temporary_tags(client):
+        if not keep(owner):
+            removed += _removed(lambda: client.images.remove(tag))
     return removed
 
 
@@ -101,9 +151,11 @@ def sweep_everything(client):
     Stand-in base images are not OWNED, so they stay, like any image a learner pulled.
     """
     removed = _remove_all(client, keep=lambda labels: False)
-    for image in client.images.list(filters={"label": CACHE}):
-        client.images.remove(image.id, force=True)
-        removed += 1
+    for image in client.api.images(filters={"label": CACHE}):
+        removed += _removed(lambda: client.images.remove(image["Id"], force=True))
+    for image in cached_images(client):
+        for tag in image.get("RepoTags") or []:
+            removed += _removed(lambda: client.images.remove(tag, force=True))
     return removed
 
 
