@@ -27,7 +27,7 @@ from pathlib import Path
 import docker
 import requests
 
-from checker import ROOT, containers, course, labels
+from checker import ROOT, builds, containers, course, labels, sizes
 from checker.deploy import Deployment, redis_env, remove
 from checker.engine import connect
 
@@ -188,15 +188,16 @@ def median_run(results):
 
 
 def bench_sizes(client, images):
+    """Unpacked sizes (the same on every image store) of the base image and each step's image."""
     base = client.images.get(course.images()["python"])
     standin = labels.STANDIN in (base.labels or {})
-    megabytes = base.attrs["Size"] / 1e6
-    sizes = {"base": {"mb": round(megabytes, 1), "ratio_to_chapter": round(megabytes / CHAPTER_IMAGE_MB, 3),
+    megabytes = sizes.unpacked_mb(client, base)
+    found = {"base": {"mb": round(megabytes, 1), "ratio_to_chapter": round(megabytes / CHAPTER_IMAGE_MB, 3),
                       "image": course.images()["python"] + (" (offline stand-in)" if standin else "")}}
     for number, image in images.items():
-        megabytes = image.attrs["Size"] / 1e6
-        sizes[f"{number:02d}"] = {"mb": round(megabytes, 1), "ratio_to_chapter": round(megabytes / CHAPTER_IMAGE_MB, 3)}
-    return sizes
+        megabytes = sizes.unpacked_mb(client, image)
+        found[f"{number:02d}"] = {"mb": round(megabytes, 1), "ratio_to_chapter": round(megabytes / CHAPTER_IMAGE_MB, 3)}
+    return found
 
 
 def floor(client, number, images, pins):
@@ -272,7 +273,8 @@ def machine(client):
     os_release = Path("/etc/os-release").read_text() if Path("/etc/os-release").exists() else ""
     name = re.search(r'^PRETTY_NAME="?([^"\n]*)', os_release, re.M)
     return {"cores": os.cpu_count(), "host": name.group(1) if name else platform.platform(),
-            "engine": f"dockerd {client.version().get('Version', '?')}",
+            "engine": f"dockerd {client.version().get('Version', '?')}, {sizes.store(client)} image store, "
+                      f"{builds.builder(client)} builder",
             "load_average_at_start": round(os.getloadavg()[0], 2),
             "wrk": f"{THREADS} threads, {CONNECTIONS} connections, {DURATION} s per run, "
                    f"median of {ROUNDS} runs taken in turns"}

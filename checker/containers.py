@@ -4,7 +4,9 @@ Everything made here carries this run's labels, publishes ports on 127.0.0.1 onl
 ports), and waits with bounded, named wait strategies that fail fast with the container's log.
 """
 
+import datetime
 import hashlib
+import re
 import shutil
 import tempfile
 import time
@@ -29,6 +31,7 @@ testcontainers_config.ryuk_disabled = True
 
 WEB_PORT = 5000
 CACHE_KEEP = 10  # learner images kept for their layer cache (oldest pruned after each build)
+CACHE_GRACE = 900  # seconds a freshly tagged learner image is never pruned: a check may be using it
 
 
 def unique(prefix):
@@ -329,14 +332,36 @@ def _remove_quietly(client, image_id):
         pass  # still used by a container, or already gone
 
 
-def prune_cache(client, keep=CACHE_KEEP):
-    """Keep the `keep` newest cached learner images (found by their tag); remove older ones."""
-    # the plain listing: the model's list() inspects each image and fails on one another run just removed
-    cached = labels.cached_images(client)
-    cached.sort(key=lambda image: image.get("Created", 0), reverse=True)
-    for image in cached[keep:]:
-        for tag in image.get("RepoTags") or []:
+def prune_cache(client, keep=CACHE_KEEP, grace=CACHE_GRACE):
+    """Keep the `keep` most recently built learner images (found by their tag); remove older ones.
+
+    Recency is when the engine last tagged the image: a build taken wholly from the cache keeps its
+    old creation time. An image tagged within `grace` seconds may serve a check running right now.
+    """
+    tagged = []
+    for image in labels.cached_images(client):
+        try:
+            when = _tag_time(client.api.inspect_image(image["Id"]))
+        except docker.errors.NotFound:
+            continue  # another run removed it meanwhile
+        tagged += [(when, tag) for tag in image.get("RepoTags") or []]
+    tagged.sort(reverse=True)
+    settled = time.time() - grace
+    for when, tag in tagged[keep:]:
+        if when < settled:
             _remove_quietly(client, tag)
+
+
+def _tag_time(attrs):
+    """When the engine last tagged an image (seconds since the epoch), from inspect's Metadata."""
+    text = (attrs.get("Metadata") or {}).get("LastTagTime") or ""
+    if not text or text.startswith("0001-"):  # Go's zero time: never tagged since the engine started
+        text = attrs.get("Created") or ""
+    found = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?", text)
+    if not found:
+        return 0.0
+    moment = datetime.datetime.fromisoformat(found.group(1)).replace(tzinfo=datetime.timezone.utc)
+    return moment.timestamp() + float(found.group(2) or 0)
 
 
 def rebuild_after_edit(client, folder, edit):
