@@ -97,6 +97,8 @@ MESSAGES = {
     },
     "images.present": {"en": "✓ {name} is present{note}", "zh": "✓ {name} 已存在{note}"},
     "images.standin_note": {"en": " (local stand-in)", "zh": "（本地替代镜像）"},
+    "images.outdated": {"en": "… {name} is a stand-in from an older recipe: building it again",
+                        "zh": "… {name} 是按旧配方构建的替代镜像，现在重新构建"},
     "images.pulling": {"en": "… pulling {name}", "zh": "… 正在拉取 {name}"},
     "images.pulled": {"en": "✓ pulled {name}", "zh": "✓ 已拉取 {name}"},
     "images.pull_failed": {

@@ -9,7 +9,7 @@ from docker.utils.build import PatternMatcher
 from checker import containers, course, sizes
 from checker.failures import both, expect, tail
 
-BUDGET_MB = 250  # the stand-in python:3.13-slim is ~180 MB, the official one ~130 MB; python:3 is ~1 GB
+BUDGET_MB = 200  # python:3.13-slim (official or stand-in) is 110-150 MB, the app ~12 MB; python:3 is ~1 GB
 SHELL = ["/bin/sh", "-c"]
 IGNORED = (".venv/bin/python", "__pycache__/hello.cpython-313.pyc", ".git/HEAD")
 NEEDED = ("hello.py", "requirements.txt")
