@@ -144,6 +144,40 @@ COMMAND_MESSAGES = {
         "zh": "{where} 上没有容器引擎响应（{reason}）：启动 Docker（`sudo systemctl start docker` 或 Docker Desktop）"
               "或 Podman（`podman system service --time=0`），再运行 `docker info` 确认",
     },
+    "doctor.builder_buildkit": {
+        "en": "builds with BuildKit, like your own `docker build` ({version})",
+        "zh": "用 BuildKit 构建镜像，和你自己运行 `docker build` 一样（{version}）",
+    },
+    "doctor.builder_podman": {
+        "en": "builds with Podman's own builder (Buildah) through its Docker-compatible API",
+        "zh": "通过 Podman 的 Docker 兼容接口，用它自带的构建器（Buildah）构建镜像",
+    },
+    "doctor.builder_chosen": {
+        "en": "builds with the classic builder, as WORKSHOP_BUILDER=classic asks",
+        "zh": "按 WORKSHOP_BUILDER=classic 的设置，用经典构建器构建镜像",
+    },
+    "doctor.builder_classic": {
+        "en": "no BuildKit here (the docker CLI lacks buildx, or the engine is older than Docker 20.10): images "
+              "are built with the classic builder. Steps 01-05 still work; builds are slower on the containerd "
+              "image store and `RUN --mount` cannot be built. Upgrade to Docker 23 or newer: `make setup` does "
+              "it on Debian/Ubuntu as root; elsewhere install the `docker-buildx-plugin` package (Docker's apt "
+              "repository) or `docker-buildx` (Debian 13, Ubuntu 24.04), or update Docker Desktop",
+        "zh": "这里没有 BuildKit（docker 命令行缺少 buildx，或者引擎早于 Docker 20.10）：镜像改用经典构建器构建。"
+              "步骤 01-05 照样能用，只是在 containerd 镜像存储上构建更慢，也构建不了 `RUN --mount`。"
+              "建议升级到 Docker 23 或更新版本：Debian/Ubuntu 上以 root 运行 `make setup` 即可；其他系统请安装 "
+              "`docker-buildx-plugin`（Docker 官方 apt 源）或 `docker-buildx`（Debian 13、Ubuntu 24.04），"
+              "或者更新 Docker Desktop",
+    },
+    "doctor.compose_ok": {"en": "Compose v2: docker compose {version}", "zh": "Compose v2：docker compose {version}"},
+    "doctor.compose_missing": {
+        "en": "no `docker compose` (Compose v2): step 06 needs it; steps 01-05 work without it. Install the "
+              "`docker-compose-plugin` package (Docker's apt repository) or `docker-compose` (Debian 13; "
+              "`docker-compose-v2` on Ubuntu 24.04), or update Docker Desktop; on Debian/Ubuntu as root "
+              "`make setup` does it",
+        "zh": "没有 `docker compose`（Compose v2）：步骤 06 要用到它，步骤 01-05 不受影响。请安装 "
+              "`docker-compose-plugin`（Docker 官方 apt 源）或 `docker-compose`（Debian 13；Ubuntu 24.04 上是 "
+              "`docker-compose-v2`），或者更新 Docker Desktop；在 Debian/Ubuntu 上以 root 运行 `make setup` 也会装好",
+    },
     "doctor.images_ok": {"en": "course images present: {names}", "zh": "课程镜像已就绪：{names}"},
     "doctor.images_pullable": {
         "en": "{names} missing, but a registry answers: `make images` pulls them",

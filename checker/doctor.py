@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import socket
+import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -84,6 +85,44 @@ def engine_line():
     except Exception as error:  # any failure means: no engine to use
         return FAIL, msg("doctor.engine_down", where=where, reason=reason(error)), None
     return OK, msg("doctor.engine_ok", kind=name, version=version), client
+
+
+def _cli(*args):
+    """The first line the docker CLI prints for `args`, or None when it is missing or fails."""
+    if not shutil.which("docker"):
+        return None
+    try:
+        result = subprocess.run(["docker", *args], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return (result.stdout.strip().splitlines() or [""])[0] if result.returncode == 0 else None
+
+
+def builder_line(client):
+    """How learners' images are built here: BuildKit (like their `docker build`) or the classic builder."""
+    from . import builds
+    from .engine import kind
+
+    if client is None:
+        return None
+    if kind(client)[0] == "Podman":
+        return OK, msg("doctor.builder_podman")
+    if builds.builder(client) == "buildkit":
+        words = (_cli("buildx", "version") or "").split()  # "github.com/docker/buildx 0.13.1 …"
+        return OK, msg("doctor.builder_buildkit", version="buildx " + (words[1] if len(words) > 1 else "?"))
+    if os.environ.get("WORKSHOP_BUILDER", "").strip().lower() == "classic":
+        return OK, msg("doctor.builder_chosen")
+    return WARN, msg("doctor.builder_classic")
+
+
+def compose_line(client):
+    """Whether `docker compose` (Compose v2) is there: step 06 needs it."""
+    if client is None:
+        return None
+    version = _cli("compose", "version", "--short")
+    if version:
+        return OK, msg("doctor.compose_ok", version=version)
+    return WARN, msg("doctor.compose_missing")
 
 
 def registry_answers(client, name):
@@ -176,6 +215,7 @@ def full():
     lines = [python_line(), venv_line(), packages_line()]
     mark, text, client = engine_line()
     lines.append((mark, text))
+    lines += [line for line in (builder_line(client), compose_line(client)) if line]
     lines.append(images_line(client))
     lines.append(disk_line())
     lines += port_lines(client)

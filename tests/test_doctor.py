@@ -1,5 +1,7 @@
 """`make doctor`: one line per part of the setup with ✓/⚠/✗ and a fix; a brief version before checks."""
 
+import os
+import shutil
 import socket
 
 import pytest
@@ -71,3 +73,25 @@ def test_check_with_engine_down_says_it_once(checker):
     assert result.returncode == 2
     assert result.stderr.count("Docker is not reachable") == 1
     assert "make doctor" in result.stderr and "✗" not in result.stderr
+
+
+@pytest.fixture
+def cli_without_plugins(tmp_path):
+    """A PATH whose `docker` knows neither `buildx` nor `compose`, like an old Docker install."""
+    real = shutil.which("docker")
+    wrapper = tmp_path / "docker"
+    wrapper.write_text("#!/bin/sh\ncase \"$1\" in buildx|compose) echo \"docker: '$1' is not a docker command.\" >&2; "
+                       f"exit 1;; esac\nexec {real} \"$@\"\n")
+    wrapper.chmod(0o755)
+    return f"{tmp_path}:{os.environ['PATH']}"
+
+
+def test_engine_without_buildx_or_compose(checker, cli_without_plugins):
+    """No buildx, no compose: two warnings saying what it costs and how to upgrade; the checks can run."""
+    result = checker("doctor", env={"PATH": cli_without_plugins, "WORKSHOP_BUILDER": ""})
+    text = "\n".join(lines_of(result))
+    builder = next(line for line in lines_of(result) if "classic builder" in line)
+    compose = next(line for line in lines_of(result) if "docker compose" in line)
+    assert builder.startswith("⚠") and "Steps 01-05 still work" in builder and "make setup" in builder
+    assert compose.startswith("⚠") and "step 06" in compose and "docker-compose-plugin" in compose
+    assert "Traceback" not in text and result.returncode == 0
