@@ -24,7 +24,7 @@ from testcontainers.core.waiting_utils import WaitStrategy
 from . import builds, course, labels
 from .builds import ANSI
 from .engine import client_kwargs
-from .failures import CheckFailure, tail
+from .failures import CheckFailure, both, tail
 from .report import progress
 
 testcontainers_config.ryuk_disabled = True
@@ -307,7 +307,8 @@ def build(client, folder, step):
     """Build the learner's Dockerfile in `folder`; the image, or CheckFailure naming the instruction."""
     folder = Path(folder)
     if not (folder / "Dockerfile").is_file():
-        raise CheckFailure("build", f"there is no Dockerfile in {folder}", fix="dockerfile-missing")
+        raise CheckFailure("build", both(f"there is no Dockerfile in {folder}", f"{folder} 里没有 Dockerfile"),
+                           fix="dockerfile-missing")
     tag = cache_tag(folder, step)
     previous = _image_id(client, tag)
     builds.run_build(client, folder, tag)
