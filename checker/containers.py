@@ -25,7 +25,6 @@ from . import builds, course, labels
 from .builds import ANSI
 from .engine import client_kwargs
 from .failures import CheckFailure, both, tail
-from .report import progress
 
 testcontainers_config.ryuk_disabled = True
 
