@@ -275,8 +275,10 @@ def builder(client):
 def _cli_environment():
     """The docker CLI's environment, aimed at the engine the SDK talks to."""
     environment = dict(os.environ)
-    environment["DOCKER_HOST"] = os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
-    environment.pop("DOCKER_CONTEXT", None)
+    if os.name != "nt":
+        # the SDK's default socket: the CLI's current context might name another engine
+        environment["DOCKER_HOST"] = os.environ.get("DOCKER_HOST") or "unix:///var/run/docker.sock"
+        environment.pop("DOCKER_CONTEXT", None)
     environment["BUILDKIT_PROGRESS"] = "plain"
     return environment
 
