@@ -341,8 +341,11 @@ def prune_cache(client, keep=CACHE_KEEP, grace=CACHE_GRACE):
     Recency is when the engine last tagged the image: a build taken wholly from the cache keeps its
     old creation time. An image tagged within `grace` seconds may serve a check running right now.
     """
+    cached = labels.cached_images(client)
+    if sum(len(image.get("RepoTags") or []) for image in cached) <= keep:
+        return  # nothing to prune: spare the engine an inspect of each image
     tagged = []
-    for image in labels.cached_images(client):
+    for image in cached:
         try:
             when = _tag_time(client.api.inspect_image(image["Id"]))
         except docker.errors.NotFound:
