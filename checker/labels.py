@@ -66,7 +66,12 @@ def cached_images(client):
 
 
 def _temporary_tags(client):
-    for image in client.api.images(filters={"reference": f"{TEMPORARY_REPOSITORY}/*"}):
+    """(tag, the run labels it stands for) of every temporary image."""
+    try:
+        listed = client.api.images(filters={"reference": f"{TEMPORARY_REPOSITORY}/*"})
+    except docker.errors.APIError:
+        return  # an engine without the reference filter: nothing to find this way
+    for image in listed:
         for tag in image.get("RepoTags") or []:
             owner = temporary_owner(tag)
             if owner:
