@@ -79,3 +79,8 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("\n" + msg("check.interrupted"), file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (`| head`): stop quietly, as Python's documentation advises, with
+        # stdout pointed at devnull so that the interpreter's last flush does not fail again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
