@@ -13,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-from .failures import CheckFailure, tail
+from .failures import CheckFailure, both, tail
 
 
 def free_port():
@@ -44,7 +44,8 @@ def import_module(folder, name="hello", env=None, unset=()):
     """Import `folder`/`name`.py under a private module name; CheckFailure if it cannot be."""
     path = Path(folder) / f"{name}.py"
     if not path.is_file():
-        raise CheckFailure("code", f"{path.name} is missing in {folder}", fix="file-missing")
+        raise CheckFailure("code", both(f"{path.name} is missing in {folder}", f"{folder} 里没有 {path.name}"),
+                           fix="file-missing")
     unique = f"learner_{abs(hash(str(path)))}_{name}"
     saved_env = dict(os.environ)
     os.environ.update(env or {})
@@ -62,7 +63,7 @@ def import_module(folder, name="hello", env=None, unset=()):
         frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(str(folder))]
         mine = traceback.format_list(frames) + traceback.format_exception_only(error)
         raise CheckFailure(
-            "code", f"importing {path.name} raised an error", fix="import-error", log=tail("".join(mine), 8)
+            "code", both(f"importing {path.name} raised an error", f"导入 {path.name} 时出错"), fix="import-error", log=tail("".join(mine), 8)
         ) from None
     finally:
         sys.dont_write_bytecode = saved_flag
@@ -77,7 +78,8 @@ def flask_app(module):
 
     app = getattr(module, "app", None)
     if not isinstance(app, Flask):
-        raise CheckFailure("code", "hello.py has no module-level `app = Flask(__name__)`", fix="no-app")
+        raise CheckFailure("code", both("hello.py has no module-level `app = Flask(__name__)`",
+                                        "hello.py 的模块顶层没有 `app = Flask(__name__)`"), fix="no-app")
     return app
 
 
@@ -108,7 +110,8 @@ class LocalServer:
                 output = self.output()
                 self.stop()  # closes the log file too
                 raise CheckFailure(
-                    "code", f"`flask --app hello run` exited with code {self.process.returncode}",
+                    "code", both(f"`flask --app hello run` exited with code {self.process.returncode}",
+                                 f"`flask --app hello run` 启动后就退出了（退出码 {self.process.returncode}）"),
                     fix="server-exited", log=tail(output, 12),
                 )
             try:
@@ -117,7 +120,8 @@ class LocalServer:
             except requests.ConnectionError:
                 time.sleep(0.1)
         self.stop()
-        raise CheckFailure("code", f"the app did not answer on {self.url} within {timeout} s",
+        raise CheckFailure("code", both(f"the app did not answer on {self.url} within {timeout} s",
+                                        f"应用在 {timeout} 秒内没有在 {self.url} 上响应"),
                            fix="server-silent", log=tail(self.output(), 12))
 
     def output(self):

@@ -21,6 +21,7 @@ from functools import lru_cache
 import docker
 
 from .failures import CheckFailure, both, tail
+from .i18n import pick
 from .report import progress
 
 DEFAULT_TIMEOUT = 600  # seconds: a first build on a slow network downloads the pinned packages
@@ -205,7 +206,7 @@ UNPARSABLE = re.compile(r"dockerfile parse error|unknown instruction|no FROM sta
 
 def failure(output):
     """The CheckFailure for a failed build, naming the instruction and the hint that applies."""
-    step, error = output.failed_step, output.error or "the builder gave no reason"
+    step, error = output.failed_step, output.error or pick(both("the builder gave no reason", "构建器没有给出原因"))
     if output.mount_needs_buildkit:
         return CheckFailure("build", both(
             "the Dockerfile uses `RUN --mount`, which only BuildKit builds, and this engine builds with the "

@@ -21,7 +21,8 @@ import docker
 import requests
 
 from . import labels
-from .failures import tail
+from .failures import both, tail
+from .i18n import pick
 
 FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 PROJECT = "com.docker.compose.project"
@@ -60,7 +61,7 @@ def _environment():
 def run_cli(args, timeout=60, cwd=None):
     """`docker compose ARGS`; the CompletedProcess (text), or ComposeUnavailable."""
     if shutil.which("docker") is None:
-        raise ComposeUnavailable("there is no `docker` command")
+        raise ComposeUnavailable(pick(both("there is no `docker` command", "找不到 `docker` 命令")))
     try:
         return subprocess.run(["docker", "compose", *args], capture_output=True, text=True, timeout=timeout,
                               cwd=cwd, env=_environment(), stdin=subprocess.DEVNULL)
@@ -74,11 +75,14 @@ def preflight():
     """Raise ComposeUnavailable (with its reason) unless `docker compose` runs and reaches the engine."""
     version = run_cli(["version", "--short"], timeout=20)
     if version.returncode != 0:
-        raise ComposeUnavailable("`docker compose version` failed: " + (tail(version.stderr, 1) or "no output"))
+        said = tail(version.stderr, 1) or pick(both("no output", "没有输出"))
+        raise ComposeUnavailable(pick(both(f"`docker compose version` failed: {said}",
+                                           f"`docker compose version` 失败了：{said}")))
     listing = run_cli(["ls", "--all", "--quiet"], timeout=30)
     if listing.returncode != 0:
-        raise ComposeUnavailable("`docker compose ls` got no answer from the engine: "
-                                 + (tail(listing.stderr, 1) or "no output"))
+        said = tail(listing.stderr, 1) or pick(both("no output", "没有输出"))
+        raise ComposeUnavailable(pick(both(f"`docker compose ls` got no answer from the engine: {said}",
+                                           f"`docker compose ls` 没有得到引擎的回答：{said}")))
     return version.stdout.strip()
 
 

@@ -74,11 +74,13 @@ class _FailFastWait(WaitStrategy):
         self.on_timeout(container)
 
     def on_exit(self, container, code, log):
-        raise CheckFailure(self.layer, f"the container exited with code {code} while starting",
+        raise CheckFailure(self.layer, both(f"the container exited with code {code} while starting",
+                                            f"容器在启动过程中退出了（退出码 {code}）"),
                            fix="container-exited", log=tail(log))
 
     def on_timeout(self, container):
-        raise CheckFailure(self.layer, f"the container did not become ready within {self._startup_timeout:.0f} s",
+        raise CheckFailure(self.layer, both(f"the container did not become ready within {self._startup_timeout:.0f} s",
+                                            f"容器在 {self._startup_timeout:.0f} 秒内没有就绪"),
                            fix="container-silent", log=tail(logs(container)))
 
 
@@ -96,7 +98,8 @@ class RedisReady(_FailFastWait):
             client.close()
 
     def on_exit(self, container, code, log):
-        raise CheckFailure("redis", f"the Redis container exited with code {code}", fix="redis-exited", log=tail(log))
+        raise CheckFailure("redis", both(f"the Redis container exited with code {code}",
+                                         f"Redis 容器退出了（退出码 {code}）"), fix="redis-exited", log=tail(log))
 
 
 class HttpReady(_FailFastWait):
@@ -129,13 +132,17 @@ class HttpReady(_FailFastWait):
             super().wait_until_ready(container)
         except LoopbackOnly:
             raise CheckFailure(
-                "network", f"the app in the container listens on 127.0.0.1:{self.port} only, so nothing outside "
-                "the container can reach it", fix="loopback-only", log=tail(logs(container), 6)) from None
+                "network", both(f"the app in the container listens on 127.0.0.1:{self.port} only, so nothing "
+                                "outside the container can reach it",
+                                f"容器里的应用只监听 127.0.0.1:{self.port}，容器外面谁也连不上它"),
+                fix="loopback-only", log=tail(logs(container), 6)) from None
         except OtherPort as found:
             ports = ", ".join(str(port) for port in found.ports)
             raise CheckFailure(
-                "container", f"the app in the container listens on port {ports}, not on {self.port}, the port "
-                "that is published", fix="wrong-port", log=tail(logs(container), 6)) from None
+                "container", both(f"the app in the container listens on port {ports}, not on {self.port}, the "
+                                  "port that is published",
+                                  f"容器里的应用监听的是 {ports} 端口，而发布的是 {self.port} 端口"),
+                fix="wrong-port", log=tail(logs(container), 6)) from None
 
 
 class Finding(Exception):
@@ -251,10 +258,12 @@ def _start(container):
         raise
     except docker.errors.ImageNotFound as error:
         stop(container)
-        raise CheckFailure("container", f"image not found: {error.explanation}", fix="image-missing") from None
+        raise CheckFailure("container", both(f"image not found: {error.explanation}",
+                                             f"找不到镜像：{error.explanation}"), fix="image-missing") from None
     except docker.errors.APIError as error:
         stop(container)
-        raise CheckFailure("container", f"the engine refused to start the container: {error.explanation}",
+        raise CheckFailure("container", both(f"the engine refused to start the container: {error.explanation}",
+                                             f"引擎拒绝启动这个容器：{error.explanation}"),
                            fix="container-exited") from None
 
 

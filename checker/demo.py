@@ -156,7 +156,7 @@ def run_compose(step, port):
     """DEMO=compose: the step's own compose.yaml, `up --wait` with the web port on localhost:`port`."""
     from . import compose
     from .session import engine_or_exit
-    from .failures import CheckFailure
+    from .failures import CheckFailure, both
 
     folder = ROOT / "solutions" / step.folder
     if compose.find_file(folder) is None:
@@ -174,10 +174,13 @@ def run_compose(step, port):
                   project=project.name), flush=True)
         project.load_config()
         if not project.find_services():
-            raise CheckFailure("checker", f"{project.file.name} has no service built from . and one running redis")
+            raise CheckFailure("checker", both(
+                f"{project.file.name} has no service built from . and one running redis",
+                f"{project.file.name} 里要有一个由 . 构建的服务和一个运行 redis 的服务，现在没有"))
         for result in (project.build(), project.up()):
             if result.returncode != 0:
-                raise CheckFailure("container", "docker compose failed", log=tail(result.stdout + result.stderr, 12))
+                raise CheckFailure("container", both("docker compose failed", "docker compose 失败了"),
+                                   log=tail(result.stdout + result.stderr, 12))
         print()
         show_request(port, f"/set?key={KEY}&value={VALUE}", f"OK. We have set {KEY} to be {VALUE}")
         show_request(port, f"/get?key={KEY}", VALUE)

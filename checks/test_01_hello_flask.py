@@ -3,7 +3,7 @@
 import pytest
 
 from checker import apps
-from checker.failures import expect
+from checker.failures import both, expect
 
 
 @pytest.fixture(scope="module")
@@ -21,24 +21,27 @@ def test_app_is_defined(module):
 
 def test_root_answers_hello(module):
     """GET / answers 200 with the text `Hello, Flask` (in-process test client)
-    zh: GET / 返回 200 和文本 `Hello, Flask`（进程内测试客户端）
+    zh: GET / 返回 200 和文本 `Hello, Flask`（在进程内用测试客户端请求）
     """
     response = apps.flask_app(module).test_client().get("/")
     # a route that is missing makes Flask itself answer 404
-    expect(response.status_code == 200, "code", f"GET / answered {response.status_code}, expected 200",
-           fix="root-route")
+    expect(response.status_code == 200, "code", both(
+        f"GET / answered {response.status_code}, expected 200", f"GET / 返回了 {response.status_code}，应为 200"),
+        fix="root-route")
     text = response.get_data(as_text=True)
     # the chapter's exact text, no HTML around it
-    expect(text.strip() == "Hello, Flask", "code", f"GET / answered {text[:80]!r}, expected 'Hello, Flask'",
-           fix="root-text")
+    expect(text.strip() == "Hello, Flask", "code", both(
+        f"GET / answered {text[:80]!r}, expected 'Hello, Flask'", f"GET / 返回了 {text[:80]!r}，应为 'Hello, Flask'"),
+        fix="root-text")
 
 
 def test_served_by_flask_run(folder):
     """`flask --app hello run` serves GET / over real HTTP
-    zh: `flask --app hello run` 通过真实的 HTTP 响应 GET /
+    zh: 用 `flask --app hello run` 真正启动后，HTTP 请求 GET / 能拿到回答
     """
     with apps.LocalServer(folder) as server:
         response = server.get("/")
     # the same answer through a real server process and socket as through the test client
     expect(response.status_code == 200 and response.text.strip() == "Hello, Flask", "code",
-           f"{server.url}/ answered {response.status_code} {response.text[:80]!r}", fix="root-text")
+           both(f"{server.url}/ answered {response.status_code} {response.text[:80]!r}",
+                f"{server.url}/ 返回了 {response.status_code} {response.text[:80]!r}"), fix="root-text")

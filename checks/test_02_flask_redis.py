@@ -4,7 +4,7 @@ import pytest
 import redis
 
 from checker import apps
-from checker.failures import CheckFailure, expect
+from checker.failures import CheckFailure, both, expect
 
 KEY, VALUE = "imooc", "imooc.com"
 
@@ -28,8 +28,10 @@ def answered(server, response, status, fix):
     """Fail unless `response` has `status`; a 500 brings the app's traceback along."""
     if response.status_code != status:
         log = server.output() if response.status_code >= 500 else ""
-        raise CheckFailure("code", f"GET {response.request.path_url} answered {response.status_code} "
-                           f"{response.text[:100]!r}, expected {status}", fix=fix, log=log[-1500:])
+        shown = f"{response.status_code} {response.text[:100]!r}"
+        raise CheckFailure("code", both(f"GET {response.request.path_url} answered {shown}, expected {status}",
+                                        f"GET {response.request.path_url} 返回了 {shown}，应为 {status}"),
+                           fix=fix, log=log[-1500:])
 
 
 def test_app_is_defined(module):
@@ -41,85 +43,94 @@ def test_app_is_defined(module):
 
 def test_connection_defaults(module):
     """the Redis connection defaults to localhost:6379, db 0
-    zh: Redis 连接默认为 localhost:6379、db 0
+    zh: Redis 连接的默认值是 localhost:6379、db 0
     """
     clients = [v for v in vars(module).values() if isinstance(v, redis.Redis)]
     # a module-level client is how the chapter connects; read where it points
-    expect(clients, "code", "hello.py has no module-level redis.Redis(...) client", fix="redis-client")
+    expect(clients, "code", both("hello.py has no module-level redis.Redis(...) client",
+                                 "hello.py 的模块顶层没有 redis.Redis(...) 客户端"), fix="redis-client")
     kwargs = clients[0].connection_pool.connection_kwargs
     where = (kwargs.get("host"), int(kwargs.get("port", 0)), int(kwargs.get("db", 0)))
     expect(where == ("localhost", 6379, 0), "code",
-           f"with no REDIS_HOST/REDIS_PORT set the client points at {where}, expected ('localhost', 6379, 0)",
+           both(f"with no REDIS_HOST/REDIS_PORT set the client points at {where}, expected ('localhost', 6379, 0)",
+                f"没有设置 REDIS_HOST/REDIS_PORT 时，客户端连的是 {where}，应为 ('localhost', 6379, 0)"),
            fix="redis-env")
 
 
 def test_set_stores_in_redis(server, redis_db):
     """/set answers `OK. We have set K to be V` and the value is in Redis
-    zh: /set 返回 `OK. We have set K to be V`，且值已写入 Redis
+    zh: /set 返回 `OK. We have set K to be V`，而且值已经写进 Redis
     """
     response = server.get("/set", key=KEY, value=VALUE)
     answered(server, response, 200, "set-route")
     # the chapter's exact confirmation text
     expect(response.text.strip() == f"OK. We have set {KEY} to be {VALUE}", "code",
-           f"/set answered {response.text[:100]!r}", fix="set-text")
+           both(f"/set answered {response.text[:100]!r}", f"/set 返回了 {response.text[:100]!r}"), fix="set-text")
     # the value must be in Redis itself, not only in the app's memory
     stored = redis_db.get(KEY)
-    expect(stored == VALUE.encode(), "redis", f"Redis holds {stored!r} under {KEY!r}, expected {VALUE!r}",
+    expect(stored == VALUE.encode(), "redis", both(f"Redis holds {stored!r} under {KEY!r}, expected {VALUE!r}",
+                                                   f"Redis 中键 {KEY!r} 的值是 {stored!r}，应为 {VALUE!r}"),
            fix="set-not-in-redis")
 
 
 def test_get_reads_from_redis(server, redis_db):
     """/get answers the value that is in Redis, as plain UTF-8 text
-    zh: /get 以纯 UTF-8 文本返回 Redis 中的值
+    zh: /get 把 Redis 里的值以 UTF-8 纯文本返回
     """
     redis_db.set("written-by-the-check", "straight into Redis")
     response = server.get("/get", key="written-by-the-check")
     answered(server, response, 200, "get-not-from-redis")
     # a value written to Redis by someone else is visible: the app reads Redis, not a dict
-    expect(response.text == "straight into Redis", "code", f"/get answered {response.text[:100]!r}",
+    expect(response.text == "straight into Redis", "code",
+           both(f"/get answered {response.text[:100]!r}", f"/get 返回了 {response.text[:100]!r}"),
            fix="get-bytes" if response.text.startswith("b'") else "get-not-from-redis")
 
 
 def test_unicode_round_trip(server, redis_db):
     """Unicode keys and values go through /set, Redis and /get unchanged
-    zh: Unicode 键和值经过 /set、Redis 和 /get 后保持不变
+    zh: 非 ASCII 的键和值经 /set 存进 Redis、再由 /get 读出，一字不差
     """
     key, value = "键-ключ-🔑", "值 ✓ ünïcödé"
     answered(server, server.get("/set", key=key, value=value), 200, "set-route")
     # Redis stores the UTF-8 bytes of what was sent
-    expect(redis_db.get(key) == value.encode(), "redis", f"Redis holds {redis_db.get(key)!r}", fix="unicode")
+    expect(redis_db.get(key) == value.encode(), "redis",
+           both(f"Redis holds {redis_db.get(key)!r}", f"Redis 里存的是 {redis_db.get(key)!r}"), fix="unicode")
     response = server.get("/get", key=key)
     answered(server, response, 200, "unicode")
     # and /get gives the same text back
-    expect(response.text == value, "code", f"/get answered {response.text!r}, expected {value!r}", fix="unicode")
+    expect(response.text == value, "code", both(f"/get answered {response.text!r}, expected {value!r}",
+                                                f"/get 返回了 {response.text!r}，应为 {value!r}"), fix="unicode")
 
 
 def test_missing_parameters_are_400(server, redis_db):
     """missing key or value answers 400 with a message, and writes nothing
-    zh: 缺少 key 或 value 时返回 400 和一条消息，且不写入任何数据
+    zh: 缺少 key 或 value 时返回 400 和一句说明，而且什么也不写入
     """
     for path, params in (("/set", {"key": "only-key"}), ("/set", {"value": "only-value"}), ("/get", {})):
         response = server.get(path, **params)
         answered(server, response, 400, "missing-params")
         # a short message says what is missing
-        expect(response.text.strip(), "code", f"{path} answered 400 with an empty body", fix="missing-params")
+        expect(response.text.strip(), "code", both(f"{path} answered 400 with an empty body",
+                                                   f"{path} 返回了 400，但响应体是空的"), fix="missing-params")
     # nothing was written for the half-given request
-    expect(redis_db.dbsize() == 0, "redis", f"Redis has {redis_db.keys()} after requests that lacked a parameter",
+    expect(redis_db.dbsize() == 0, "redis", both(f"Redis has {redis_db.keys()} after requests that lacked a parameter",
+                                                 f"发了几个缺参数的请求之后，Redis 里出现了 {redis_db.keys()}"),
            fix="missing-params")
 
 
 def test_unknown_key_is_404(server, redis_db):
     """/get of a key that does not exist answers 404 with a message (not the chapter's 500)
-    zh: /get 一个不存在的键时返回 404 和一条消息（而不是教程中的 500）
+    zh: /get 一个不存在的键，返回 404 和一句说明（教程的代码这里是 500）
     """
     response = server.get("/get", key="never-set")
     answered(server, response, 404, "unknown-key")
-    expect(response.text.strip(), "code", "/get answered 404 with an empty body", fix="unknown-key")
+    expect(response.text.strip(), "code", both("/get answered 404 with an empty body", "/get 返回了 404，但响应体是空的"),
+           fix="unknown-key")
 
 
 def test_redis_down_is_503(folder):
     """with Redis unreachable, /set and /get answer 503 with a message, never a traceback
-    zh: Redis 不可达时，/set 和 /get 返回 503 和一条消息，绝不返回 traceback
+    zh: Redis 连不上时，/set 和 /get 返回 503 和一句说明，不会把 Python 的报错堆栈发给客户端
     """
     closed = str(apps.free_port())
     with apps.LocalServer(folder, env={"REDIS_HOST": "127.0.0.1", "REDIS_PORT": closed}) as down:
@@ -128,4 +139,5 @@ def test_redis_down_is_503(folder):
             answered(down, response, 503, "redis-down")
             # the body is a message for people, not a debugger page
             expect(response.text.strip() and "Traceback" not in response.text, "code",
-                   f"{path} answered 503 with {response.text[:100]!r}", fix="redis-down")
+                   both(f"{path} answered 503 with {response.text[:100]!r}", f"{path} 返回了 503，内容是 {response.text[:100]!r}"),
+                   fix="redis-down")

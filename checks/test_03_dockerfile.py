@@ -35,68 +35,74 @@ def test_dockerfile_builds(image):
     zh: Dockerfile 能构建出镜像
     """
     # the fixture raised with the failing instruction and the build log if the build broke
-    expect(image.id, "build", "the build produced no image", fix="build-failed")
+    expect(image.id, "build", both("the build produced no image", "构建没有产出镜像"), fix="build-failed")
 
 
 def test_image_has_a_command(engine, image):
     """the image starts the app with its own CMD or ENTRYPOINT
-    zh: 镜像用自己的 CMD 或 ENTRYPOINT 启动应用
+    zh: 镜像自带启动应用的 CMD 或 ENTRYPOINT
     """
     config = image.attrs["Config"]
     base = engine.images.get(course.images()["python"]).attrs["Config"]
     # without CMD/ENTRYPOINT the image inherits the base image's `python3`, which exits at once
     expect(config.get("Entrypoint") or config.get("Cmd") != base.get("Cmd"), "build",
-           f"the image's command is still the base image's {base.get('Cmd')}: the Dockerfile sets no CMD",
+           both(f"the image's command is still the base image's {base.get('Cmd')}: the Dockerfile sets no CMD",
+                f"镜像的启动命令还是基础镜像的 {base.get('Cmd')}：Dockerfile 里没有写 CMD"),
            fix="no-command")
 
 
 def test_exec_form(image):
     """ENTRYPOINT/CMD are in exec form (a JSON list), so flask runs as the main process
-    zh: ENTRYPOINT/CMD 使用 exec 形式（JSON 列表），让 flask 作为主进程运行
+    zh: CMD/ENTRYPOINT 写成 exec 形式（JSON 列表），flask 就是容器的主进程
     """
     config = image.attrs["Config"]
     for name in ("Entrypoint", "Cmd"):
         command = config.get(name) or []
         # shell form is stored as ["/bin/sh", "-c", "..."]: a shell, not flask, receives docker stop's signal
-        expect(command[:2] != SHELL, "build", f"{name.upper()} is in shell form: {command}", fix="shell-form")
+        expect(command[:2] != SHELL, "build", both(f"{name.upper()} is in shell form: {command}",
+                                                   f"{name.upper()} 写成了 shell 形式：{command}"), fix="shell-form")
 
 
 def test_container_answers_hello(web):
     """a container of the image starts and answers `Hello, Flask` on GET / through the published port
-    zh: 镜像的容器能启动，并通过发布的端口对 GET / 返回 `Hello, Flask`
+    zh: 用镜像启动的容器，通过发布端口对 GET / 回答 `Hello, Flask`
     """
     response = requests.get(containers.url(web), timeout=5)
     # the step-02 app is unchanged: its `/` route is the quickest proof that the container serves it
     expect(response.status_code == 200 and response.text.strip() == "Hello, Flask", "container",
-           f"GET / answered {response.status_code} {response.text[:80]!r}, expected 200 'Hello, Flask'",
+           both(f"GET / answered {response.status_code} {response.text[:80]!r}, expected 200 'Hello, Flask'",
+                f"GET / 返回了 {response.status_code} {response.text[:80]!r}，应为 200 'Hello, Flask'"),
            fix="root-answer", log=tail(containers.logs(web), 10))
 
 
 def test_dockerignore(folder):
     """.dockerignore keeps .venv, __pycache__ and .git out of the build context
-    zh: .dockerignore 把 .venv、__pycache__ 和 .git 排除在构建上下文之外
+    zh: .dockerignore 把 .venv、__pycache__ 和 .git 挡在构建上下文之外
     """
     path = folder / ".dockerignore"
     # without the file, `COPY . .` sends and copies everything in the folder
-    expect(path.is_file(), "build", f"there is no .dockerignore in {folder}", fix="dockerignore")
+    expect(path.is_file(), "build", both(f"there is no .dockerignore in {folder}", f"{folder} 里没有 .dockerignore"),
+           fix="dockerignore")
     lines = [line.strip() for line in path.read_text().splitlines()]
     matcher = PatternMatcher([line for line in lines if line and not line.startswith("#")])
     kept = [name for name in IGNORED if not matcher.matches(name)]
     # the same pattern rules as the engine's own: these would reach the image through `COPY . .`
-    expect(not kept, "build", f".dockerignore lets these into the build context: {', '.join(kept)}",
+    expect(not kept, "build", both(f".dockerignore lets these into the build context: {', '.join(kept)}",
+                                   f".dockerignore 没有挡住这些文件，它们会进入构建上下文：{', '.join(kept)}"),
            fix="dockerignore")
     dropped = [name for name in NEEDED if matcher.matches(name)]
-    expect(not dropped, "build", f".dockerignore leaves out files the image needs: {', '.join(dropped)}",
+    expect(not dropped, "build", both(f".dockerignore leaves out files the image needs: {', '.join(dropped)}",
+                                      f".dockerignore 把镜像需要的文件也排除了：{', '.join(dropped)}"),
            fix="dockerignore")
 
 
 def test_image_size(engine, image, record_property):
     """the image stays within the size budget
-    zh: 镜像大小不超出预算
+    zh: 镜像大小在上限以内
     """
     # unpacked, the same on every image store; 1000-based MB like `docker images`
     megabytes = sizes.unpacked_mb(engine, image)
-    record_property("note", f"{megabytes:.0f} MB of {BUDGET_MB} MB")
+    record_property("note", both(f"{megabytes:.0f} MB of {BUDGET_MB} MB", f"{megabytes:.0f} MB，上限 {BUDGET_MB} MB"))
     if megabytes > BUDGET_MB:
         heaviest = sorted(image.history(), key=lambda layer: layer.get("Size", 0), reverse=True)[:3]
         log = "\n".join(f"{layer['Size'] / 1_000_000:7.0f} MB  {instruction(layer)}" for layer in heaviest)
@@ -104,20 +110,20 @@ def test_image_size(engine, image, record_property):
         expect(False, "build", both(
             f"the image is {megabytes:.0f} MB, over the budget of {BUDGET_MB} MB; "
             "its heaviest layers (as `docker history` shows them):",
-            f"镜像有 {megabytes:.0f} MB，超出了 {BUDGET_MB} MB 的预算；下面是最大的几层（`docker history` 的显示）："),
+            f"镜像有 {megabytes:.0f} MB，超过了 {BUDGET_MB} MB 的上限；最大的几层如下（取自 `docker history`）："),
             fix="image-too-big", log=log)
 
 
 def test_code_change_reuses_install_layer(engine, folder, record_property):
     """after a one-line change to hello.py, the rebuild takes pip install from the cache
-    zh: hello.py 改动一行后重新构建，pip install 取自缓存
+    zh: hello.py 改一行后重新构建，pip install 那一层直接用缓存
     """
     def edit(copy):
         with open(copy / "hello.py", "a") as handle:
             handle.write(f"# a one-line change, {uuid.uuid4().hex}\n")
 
     steps, seconds, summary = containers.rebuild_after_edit(engine, folder, edit)
-    record_property("note", f"rebuilt in {seconds:.1f} s")
+    record_property("note", both(f"rebuilt in {seconds:.1f} s", f"重新构建用了 {seconds:.1f} 秒"))
     installs = [instruction for instruction, cached in steps if "pip" in instruction and "install" in instruction]
     rebuilt = [instruction for instruction, cached in steps if instruction in installs and not cached]
     # requirements copied and installed before the code: a code change leaves that layer untouched

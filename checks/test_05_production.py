@@ -25,48 +25,57 @@ def test_requirements_are_pinned(folder):
     zh: requirements.txt 用 `==` 固定每个包的版本，包括 gunicorn
     """
     path = folder / "requirements.txt"
-    expect(path.is_file(), "code", f"there is no requirements.txt in {folder}", fix="file-missing")
+    expect(path.is_file(), "code", both(f"there is no requirements.txt in {folder}", f"{folder} 里没有 requirements.txt"),
+           fix="file-missing")
     lines = [line.split("#")[0].strip() for line in path.read_text().splitlines()]
     lines = [line for line in lines if line]
     loose = [line for line in lines if not re.fullmatch(r"[A-Za-z0-9_.\-\[\],]+==[A-Za-z0-9_.\-+!]+", line)]
     # an unpinned line installs whatever is newest on the day of the build
-    expect(not loose, "code", f"requirements.txt has lines without an exact version: {', '.join(loose)}",
+    expect(not loose, "code", both(f"requirements.txt has lines without an exact version: {', '.join(loose)}",
+                                   f"requirements.txt 里这几行没有写死版本号：{', '.join(loose)}"),
            fix="pin-requirements")
     names = {re.split(r"[=\[]", line)[0].lower() for line in lines}
     # the production server is a dependency like any other
-    expect("gunicorn" in names, "code", "requirements.txt does not list gunicorn", fix="gunicorn-missing")
+    expect("gunicorn" in names, "code", both("requirements.txt does not list gunicorn", "requirements.txt 里没有 gunicorn"),
+           fix="gunicorn-missing")
 
 
 def test_dockerignore_exists(folder):
     """a .dockerignore keeps caches and local files out of the build context
-    zh: 有 .dockerignore，把缓存和本地文件排除在构建上下文之外
+    zh: 有 .dockerignore，把缓存和本地文件挡在构建上下文之外
     """
     path = folder / ".dockerignore"
     patterns = [line.strip() for line in path.read_text().splitlines()] if path.is_file() else []
     patterns = [line for line in patterns if line and not line.startswith("#")]
     # without it, `COPY . .` ships __pycache__, virtualenvs and secrets into the image
-    expect(patterns, "build", f"there is no .dockerignore (or it is empty) in {folder}", fix="dockerignore")
+    expect(patterns, "build", both(f"there is no .dockerignore (or it is empty) in {folder}",
+                                   f"{folder} 里没有 .dockerignore（或者它是空的）"), fix="dockerignore")
 
 
 def test_redis_conf_keeps_data(folder):
     """redis.conf turns on the append-only file and lets the web container connect
-    zh: redis.conf 开启了 AOF（append-only 文件），并允许 web 容器连接
+    zh: redis.conf 打开了 AOF 持久化，并允许 web 容器连接
     """
-    expect((folder / "redis.conf").is_file(), "redis", f"there is no redis.conf in {folder}",
+    expect((folder / "redis.conf").is_file(), "redis", both(f"there is no redis.conf in {folder}",
+                                                            f"{folder} 里没有 redis.conf"),
            fix="redis-conf-missing")
     directives = conf_lines(folder / "redis.conf")
     # without AOF, everything written since the last snapshot is lost when Redis is killed
+    appendonly = " ".join(directives.get("appendonly", []))
     expect(directives.get("appendonly") == ["yes"], "redis",
-           f"redis.conf sets appendonly to {' '.join(directives.get('appendonly', ['no (the default)']))}",
+           both(f"redis.conf sets appendonly to {appendonly or 'no (the default)'}",
+                f"redis.conf 里 appendonly 是 {appendonly or 'no（默认值）'}"),
            fix="aof-off")
     # protected mode (the default) refuses every client that is not on Redis's own loopback
     expect(directives.get("protected-mode") == ["no"] or "requirepass" in directives, "redis",
-           "redis.conf keeps protected mode on without a password: the web container would be refused",
+           both("redis.conf keeps protected mode on without a password: the web container would be refused",
+                "redis.conf 没有设密码，却保留了保护模式（protected-mode）：web 容器会被拒绝连接"),
            fix="redis-conf-network")
     bind = directives.get("bind", ["*"])
     # a bind to loopback only cannot be reached from another container
     expect(not all(address.lstrip("-") in ("127.0.0.1", "::1", "localhost") for address in bind), "redis",
-           f"redis.conf binds Redis to {' '.join(bind)} only", fix="redis-conf-network")
+           both(f"redis.conf binds Redis to {' '.join(bind)} only", f"redis.conf 让 Redis 只监听 {' '.join(bind)}"),
+           fix="redis-conf-network")
 
 
 # --- the image ----------------------------------------------------------------------------------
@@ -83,60 +92,65 @@ def environment(image):
 
 def test_image_builds(image):
     """the image builds from your Dockerfile
-    zh: 能用你的 Dockerfile 构建出镜像
+    zh: 你的 Dockerfile 能构建出镜像
     """
-    expect(image is not None, "build", "the build produced no image", fix="build-failed")
+    expect(image is not None, "build", both("the build produced no image", "构建没有产出镜像"), fix="build-failed")
 
 
 def test_user_is_not_root(image):
     """the image runs as a user other than root
-    zh: 镜像以非 root 用户运行
+    zh: 镜像不用 root 用户运行
     """
     user = (config(image).get("User") or "").split(":")[0]
     # an attacker who gets into the app gets the app's user; root can do anything in the container
     expect(user not in ("", "root", "0"), "build",
-           f"the image's user is {user or 'not set (so root)'}", fix="runs-as-root")
+           both(f"the image's user is {user or 'not set (so root)'}",
+                f"镜像的用户是 {user}" if user else "镜像没有设置用户（所以是 root）"), fix="runs-as-root")
 
 
 def test_healthcheck_is_defined(image):
     """the image has a HEALTHCHECK that runs without curl
-    zh: 镜像有不依赖 curl 的 HEALTHCHECK
+    zh: 镜像有 HEALTHCHECK，而且不靠 curl
     """
     test = (config(image).get("Healthcheck") or {}).get("Test") or []
     # without a healthcheck the engine only knows whether the process runs, not whether it answers
-    expect(test and test[0] != "NONE", "build", "the image has no HEALTHCHECK", fix="no-healthcheck")
+    expect(test and test[0] != "NONE", "build", both("the image has no HEALTHCHECK", "镜像没有 HEALTHCHECK"),
+           fix="no-healthcheck")
     command = " ".join(test[1:])
     # python:3.13-slim ships neither curl nor wget: such a probe fails forever
     expect(not re.search(r"\b(curl|wget)\b", command), "build",
-           f"the HEALTHCHECK runs `{command}`, a tool the slim image does not have", fix="healthcheck-curl")
+           both(f"the HEALTHCHECK runs `{command}`, a tool the slim image does not have",
+                f"HEALTHCHECK 执行的是 `{command}`，而 slim 镜像里没有这个工具"), fix="healthcheck-curl")
 
 
 def test_no_debug_in_image(image):
     """nothing in the image turns Flask's debug mode on
-    zh: 镜像中没有任何地方开启 Flask 的调试模式
+    zh: 镜像里没有任何地方打开 Flask 的调试模式
     """
     env = environment(image)
     flags = {name: env[name] for name in ("FLASK_DEBUG", "FLASK_ENV") if name in env}
+    shown = ", ".join(f"{k}={v}" for k, v in flags.items())
     # FLASK_DEBUG=1 (or FLASK_ENV=development) makes Flask run in debug mode, under any server
     expect(not any(value.lower() not in ("", "0", "false", "no", "production") for value in flags.values()),
-           "build", f"the image sets {', '.join(f'{k}={v}' for k, v in flags.items())}", fix="debug-on")
+           "build", both(f"the image sets {shown}", f"镜像设置了 {shown}"), fix="debug-on")
     command = " ".join((config(image).get("Entrypoint") or []) + (config(image).get("Cmd") or []))
     # `flask run --debug` starts the interactive debugger
-    expect("--debug" not in command.split(), "build", f"the image starts `{command}`", fix="debug-on")
+    expect("--debug" not in command.split(), "build", both(f"the image starts `{command}`", f"镜像的启动命令是 `{command}`"),
+           fix="debug-on")
 
 
 def test_python_is_unbuffered(image):
     """PYTHONUNBUFFERED is set, so log lines reach `docker logs` at once
-    zh: 设置了 PYTHONUNBUFFERED，日志行能立即出现在 `docker logs` 中
+    zh: 设置了 PYTHONUNBUFFERED，日志一写出来就能在 `docker logs` 里看到
     """
     # a buffered stdout holds log lines back until a buffer fills or the process ends
     expect(environment(image).get("PYTHONUNBUFFERED", "") not in ("", "0"), "build",
-           "PYTHONUNBUFFERED is not set in the image", fix="unbuffered")
+           both("PYTHONUNBUFFERED is not set in the image", "镜像里没有设置 PYTHONUNBUFFERED"), fix="unbuffered")
 
 
 def test_image_is_small(engine, image):
     """the image adds little on top of python:3.13-slim
-    zh: 镜像在 python:3.13-slim 之上只增加了很少的体积
+    zh: 镜像在 python:3.13-slim 的基础上只多出很少的体积
     """
     base = course.images()["python"]
     # unpacked sizes, the same on every image store
@@ -164,7 +178,7 @@ def web_options():
 
 def test_becomes_healthy(deployment):
     """the web container becomes `healthy`
-    zh: web 容器变为 `healthy`
+    zh: web 容器的状态变为 `healthy`
     """
     deadline = time.monotonic() + 30
     state, _ = deployment.web_state()
@@ -174,39 +188,41 @@ def test_becomes_healthy(deployment):
     health = state.get("Health") or {}
     last = (health.get("Log") or [{}])[-1]
     # the engine ran the image's own HEALTHCHECK every second; the last probe's output says why it failed
-    expect(health.get("Status") == "healthy", "container",
+    expect(health.get("Status") == "healthy", "container", both(
            f"the container is {health.get('Status', 'without health status')} "
            f"(last probe: exit code {last.get('ExitCode', '?')})",
+           f"容器的状态是 {health.get('Status', '无健康状态')}（最后一次探测的退出码：{last.get('ExitCode', '?')}）"),
            fix="unhealthy", log=tail(last.get("Output", ""), 6))
 
 
 def test_served_by_gunicorn(deployment):
     """responses come from gunicorn, not from Flask's development server
-    zh: 响应来自 gunicorn，而不是 Flask 的开发服务器
+    zh: 响应来自 gunicorn，而不是 Flask 自带的开发服务器
     """
     server = deployment.get("/").headers.get("Server", "")
     # Werkzeug's server is single-process and says itself it is not for production
     expect("gunicorn" in server.lower(), "container",
-           f"responses carry `Server: {server or '(none)'}`, expected gunicorn", fix="dev-server")
+           both(f"responses carry `Server: {server or '(none)'}`, expected gunicorn",
+                f"响应头是 `Server: {server or '（无）'}`，应为 gunicorn"), fix="dev-server")
 
 
 def test_debug_is_off(deployment):
     """debug mode is off: no debugger, `app.debug` is False in the container
-    zh: 调试模式已关闭：容器中没有调试器，`app.debug` 为 False
+    zh: 调试模式是关着的：容器里没有调试器，`app.debug` 是 False
     """
     probe = deployment.get("/", __debugger__="yes", cmd="resource", f="debugger.js")
     # the Werkzeug debugger runs Python code typed into the browser by whoever reaches it
     expect("javascript" not in probe.headers.get("Content-Type", ""), "container",
-           "the Werkzeug debugger answers requests", fix="debug-on")
+           both("the Werkzeug debugger answers requests", "Werkzeug 调试器在响应请求"), fix="debug-on")
     code, output = deployment.run_in_web("import hello; print(hello.app.debug)")
     # debug mode also shows internals in errors and may reload code; off is the only safe setting
     expect(not (code == 0 and output.splitlines()[-1:] == ["True"]), "code",
-           "hello.app.debug is True inside the container", fix="debug-on")
+           both("hello.app.debug is True inside the container", "容器里的 hello.app.debug 是 True"), fix="debug-on")
 
 
 def test_workers_come_from_environment(deployment):
     """gunicorn starts as many workers as GUNICORN_WORKERS says
-    zh: gunicorn 启动的 worker 数量与 GUNICORN_WORKERS 一致
+    zh: gunicorn 按 GUNICORN_WORKERS 的值启动相应数量的工作进程
     """
     # every process whose command line names gunicorn, except this counting one itself
     count_gunicorn = ("import os, pathlib; print(sum(b'gunicorn' in p.read_bytes() for p in "
@@ -217,9 +233,11 @@ def test_workers_come_from_environment(deployment):
         count = int(output) if output.isdigit() else 0
         time.sleep(0.2)
     # one master process plus the workers; the number is the operator's choice, not baked in
-    expect(count == WORKERS + 1, "container",
+    expect(count == WORKERS + 1, "container", both(
            f"with GUNICORN_WORKERS={WORKERS} the container runs {count} gunicorn processes, expected "
-           f"{WORKERS + 1} (the master and {WORKERS} workers)", fix="workers-env", log=deployment.web_log())
+           f"{WORKERS + 1} (the master and {WORKERS} workers)",
+           f"GUNICORN_WORKERS={WORKERS} 时，容器里有 {count} 个 gunicorn 进程，应为 {WORKERS + 1} 个"
+           f"（1 个主进程加 {WORKERS} 个工作进程）"), fix="workers-env", log=deployment.web_log())
 
 
 def health_of(deployment):
@@ -231,14 +249,20 @@ def health_of(deployment):
         return response.status_code, None
 
 
+def shown_json(body, otherwise):
+    """/health's body for a failure message: its JSON, or `otherwise` when it was not JSON."""
+    return json.dumps(body) if body is not None else otherwise
+
+
 def test_health_reports_redis(deployment):
     """/health answers JSON that reports Redis as up
-    zh: /health 返回 JSON，报告 Redis 正常运行
+    zh: /health 返回 JSON，其中 Redis 的状态是 up
     """
     status, body = health_of(deployment)
     # the route the healthcheck calls also says whether the app can reach Redis
     expect(status == 200 and isinstance(body, dict) and body.get("redis") == "up", "code",
-           f"/health answered {status} {json.dumps(body) if body is not None else '(not JSON)'}",
+           both(f"/health answered {status} {shown_json(body, '(not JSON)')}",
+                f"/health 返回了 {status} {shown_json(body, '（不是 JSON）')}"),
            fix="health-route", log=deployment.web_log())
 
 
@@ -247,17 +271,19 @@ def answers(deployment, path, status, fix, session=None, **params):
     try:
         response = deployment.get(path, session=session, **params)
     except requests.Timeout:
-        raise CheckFailure("code", f"{path} gave no answer within 15 s while Redis did not respond",
+        raise CheckFailure("code", both(f"{path} gave no answer within 15 s while Redis did not respond",
+                                        f"Redis 没有响应，{path} 等了 15 秒也没有回答"),
                            fix="redis-timeouts", log=deployment.web_log()) from None
+    shown = f"{response.status_code} {response.text[:100]!r}"
     expect(response.status_code == status, "code",
-           f"{path} answered {response.status_code} {response.text[:100]!r}, expected {status}",
+           both(f"{path} answered {shown}, expected {status}", f"{path} 返回了 {shown}，应为 {status}"),
            fix=fix, log=deployment.web_log() if response.status_code >= 500 else None)
     return response
 
 
 def test_redis_stopped_then_back(deployment):
     """Redis stopped: 503 with a message; Redis started again: 200, same web container
-    zh: Redis 停止时返回 503 和一条消息；Redis 重新启动后返回 200，且仍是同一个 web 容器
+    zh: Redis 停掉时返回 503 和一句说明；Redis 重新启动后恢复 200，web 容器无需重启
     """
     before, _ = deployment.web_state()
     answers(deployment, "/set", 200, "set-route", key="outage", value="before")
@@ -266,11 +292,13 @@ def test_redis_stopped_then_back(deployment):
         response = answers(deployment, path, 503, "redis-down", **params)
         # a sentence for people, not an empty body or a traceback
         expect(response.text.strip() and "Traceback" not in response.text, "code",
-               f"{path} answered 503 with {response.text[:100]!r}", fix="redis-down")
+               both(f"{path} answered 503 with {response.text[:100]!r}", f"{path} 返回了 503，内容是 {response.text[:100]!r}"),
+               fix="redis-down")
     status, body = health_of(deployment)
     # the health route tells Redis's state instead of failing with it
     expect(isinstance(body, dict) and body.get("redis") == "down", "code",
-           f"with Redis stopped /health answered {status} {json.dumps(body) if body is not None else '(not JSON)'}",
+           both(f"with Redis stopped /health answered {status} {shown_json(body, '(not JSON)')}",
+                f"Redis 停掉后，/health 返回了 {status} {shown_json(body, '（不是 JSON）')}"),
            fix="health-route")
     deployment.redis.get_wrapped_container().start()
     deadline, status = time.monotonic() + 20, None
@@ -278,16 +306,18 @@ def test_redis_stopped_then_back(deployment):
         status = deployment.get("/get", key="outage").status_code
         time.sleep(0.2)
     # redis-py opens new connections by itself; nobody restarts the web container
-    expect(status == 200, "code", f"20 s after Redis came back /get still answers {status}",
+    expect(status == 200, "code", both(f"20 s after Redis came back /get still answers {status}",
+                                       f"Redis 恢复 20 秒后，/get 仍然返回 {status}"),
            fix="redis-recover", log=deployment.web_log())
     after, restarts = deployment.web_state()
     expect(after.get("StartedAt") == before.get("StartedAt") and restarts == 0, "container",
-           "the web container was restarted while Redis was away", fix="redis-recover")
+           both("the web container was restarted while Redis was away", "Redis 停掉期间，web 容器被重启过"),
+           fix="redis-recover")
 
 
 def test_redis_frozen_is_503(deployment):
     """Redis frozen (paused): 503 after the client's time-outs, not a request that hangs
-    zh: Redis 被冻结（暂停）时，在客户端超时后返回 503，而不是让请求一直挂起
+    zh: Redis 被冻结（docker pause）时，客户端超时后返回 503，请求不会一直卡住
     """
     deployment.redis.get_wrapped_container().pause()
     try:
@@ -299,13 +329,14 @@ def test_redis_frozen_is_503(deployment):
 
 def test_keys_survive_new_redis_container(deployment):
     """1000 keys written through the app survive Redis killed, removed and recreated on its volume
-    zh: 通过应用写入的 1000 个键，在 Redis 被杀掉、删除并在其卷上重建后依然保留
+    zh: 通过应用写入的 1000 个键，在 Redis 容器被杀掉、删除、用同一个卷重建之后，一个不少
     """
     direct = containers.redis_client(deployment.redis)
     appendonly = next(iter(direct.config_get("appendonly").values()), None)
     direct.close()
     # the running Redis must have read your redis.conf
-    expect(appendonly in (b"yes", "yes"), "redis", f"the running Redis has appendonly={appendonly!r}", fix="aof-off")
+    expect(appendonly in (b"yes", "yes"), "redis", both(f"the running Redis has appendonly={appendonly!r}",
+                                                        f"运行中的 Redis 的 appendonly={appendonly!r}"), fix="aof-off")
     # a few clients at once, as real traffic comes: Redis then syncs several writes with one fsync
     with ThreadPoolExecutor(CLIENTS) as pool:
         list(pool.map(lambda share: write_keys(deployment, share), shares()))
@@ -315,8 +346,10 @@ def test_keys_survive_new_redis_container(deployment):
     direct.close()
     lost = [number for number, value in enumerate(stored) if value != f"value {number}".encode()]
     # every write Redis acknowledged must be on the volume, not only in the killed process
-    expect(not lost, "redis", f"{len(lost)} of {KEYS} keys are gone after Redis was recreated "
-           f"(first: durable:{lost[0] if lost else ''})", fix="aof-lost")
+    first = f"durable:{lost[0]}" if lost else ""
+    expect(not lost, "redis", both(f"{len(lost)} of {KEYS} keys are gone after Redis was recreated (first: {first})",
+                                   f"Redis 重建之后，{KEYS} 个键丢了 {len(lost)} 个（第一个是 {first}）"),
+           fix="aof-lost")
     with ThreadPoolExecutor(CLIENTS) as pool:
         list(pool.map(lambda share: read_keys(deployment, share), shares()))
 
@@ -340,5 +373,7 @@ def read_keys(deployment, numbers):
             response = deployment.get("/get", session=session, key=f"durable:{number}")
             # the same web container reads them from the new Redis
             if response.status_code != 200 or response.text != f"value {number}":
-                raise CheckFailure("code", f"/get?key=durable:{number} answered {response.status_code} "
-                                   f"{response.text[:80]!r}", fix="redis-recover", log=deployment.web_log())
+                shown = f"{response.status_code} {response.text[:80]!r}"
+                raise CheckFailure("code", both(f"/get?key=durable:{number} answered {shown}",
+                                                f"/get?key=durable:{number} 返回了 {shown}"),
+                                   fix="redis-recover", log=deployment.web_log())

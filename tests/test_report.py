@@ -3,8 +3,11 @@
 import os
 import subprocess
 import sys
+from types import SimpleNamespace
 
 from checker import ROOT
+from checker.failures import both
+from checker.report import title_of
 
 
 def test_output_piped_into_head():
@@ -23,3 +26,23 @@ def test_output_piped_into_head():
     # the exit code is the check's own, and nothing was dumped on stderr
     assert process.returncode == 0, errors
     assert "Traceback" not in errors and "BrokenPipe" not in errors, errors
+
+
+def measured(en_title, zh_title, *notes):
+    """A stand-in for a pytest item: a check function with a bilingual docstring and its notes."""
+    def check():
+        pass
+    check.__doc__ = f"{en_title}\n    zh: {zh_title}\n    "
+    return SimpleNamespace(function=check, name="check", user_properties=[("note", note) for note in notes])
+
+
+def test_title_carries_its_note_in_the_learners_language(monkeypatch):
+    """A note recorded as both(en, zh) follows the title in the learner's language."""
+    item = measured("the image stays small", "镜像大小在上限以内", both("187 MB of 200 MB", "187 MB，上限 200 MB"))
+    monkeypatch.setenv("WORKSHOP_LANG", "en")
+    assert title_of(item) == "the image stays small (187 MB of 200 MB)"
+    monkeypatch.setenv("WORKSHOP_LANG", "zh")
+    # Chinese brackets around a Chinese note
+    assert title_of(item) == "镜像大小在上限以内（187 MB，上限 200 MB）"
+    # a plain string note is shown as it is
+    assert title_of(measured("t", "标题", "0.1 s")) == "标题（0.1 s）"

@@ -30,10 +30,11 @@ from pathlib import Path
 import pytest
 
 from checker import ROOT, course
+from checker.i18n import english_lines
 
 CATALOG = Path(__file__).parent / "wrong_answers"
 MINIMUM = 5  # wrong answers per step
-HINT = re.compile(r"hint \[([a-z0-9-]+)\]")
+HINT = re.compile(r"(?:hint|提示) \[([a-z0-9-]+)\]")
 
 
 def cases():
@@ -134,8 +135,12 @@ def test_case_is_well_formed(tmp_path, case, expected, step):
 
 @pytest.mark.parametrize("case", cases(), indirect=True)
 def test_wrong_answer_is_rejected(checker, case, expected, step, target):
-    """The step's check fails on the case, and its first failure names the intended hint."""
-    result = checker("check", str(step.number), "--target", str(target))
+    """The step's check fails on the case, its first failure names the intended hint, all in Chinese.
+
+    One run per case, in Chinese mode: the catalog is the slowest part of the tests, and English output
+    is covered by tests/test_steps.py and the unit tests already.
+    """
+    result = checker("check", str(step.number), "--target", str(target), env={"WORKSHOP_LANG": "zh"})
     output = result.stdout + result.stderr
     # a plain failure (1), not a pass (0) nor a setup problem (2)
     assert result.returncode == 1, output
@@ -144,6 +149,8 @@ def test_wrong_answer_is_rejected(checker, case, expected, step, target):
     assert hints and hints[0] == expected["fix"], f"expected hint [{expected['fix']}], got {hints}\n{output}"
     # no traceback of the checker itself; a quoted app log may show the app's own
     assert "Traceback" not in outside_quoted_logs(output), output
+    # a Chinese-only learner reads every line the checker wrote (quoted logs and code aside)
+    assert english_lines(output) == [], output
 
 
 def test_each_step_has_enough_cases():

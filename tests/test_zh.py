@@ -4,6 +4,7 @@ english_runs() (checker/i18n.py) is the rule: a line written for a Chinese reade
 commands, values and names as they are, but no run of English words.
 """
 
+import ast
 import os
 import re
 import subprocess
@@ -93,6 +94,57 @@ def test_hint_reads_as_chinese(where, zh):
     """Titles, hints and fixes have a Chinese text with no English run in it."""
     assert HAN.search(zh), where
     assert english_runs(zh) == [], where
+
+
+def check_titles():
+    """(check, docstring) of every check function in checks/test_*.py."""
+    found = []
+    for path in sorted((ROOT / "checks").glob("test_*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("test_"):
+                found.append((f"{path.stem}::{node.name}", ast.get_docstring(node) or ""))
+    return found
+
+
+@pytest.mark.parametrize("check,doc", check_titles(), ids=[check for check, _ in check_titles()])
+def test_check_title_reads_as_chinese(check, doc):
+    """Every check has a `zh:` title, Chinese with no English run in it."""
+    titles = [line.strip()[3:].strip() for line in doc.splitlines() if line.strip().startswith("zh:")]
+    # without one the learner reads the English title in Chinese mode
+    assert titles and HAN.search(titles[0]), check
+    assert english_runs(titles[0]) == [], f"{check}: {titles[0]}"
+
+
+def zh_texts_of_both():
+    """(file:line, the zh text with {…} for each value) of every both(en, zh) in checks/ and checker/."""
+    found = []
+    for path in sorted([*(ROOT / "checks").glob("*.py"), *(ROOT / "checker").glob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "both" and len(node.args) == 2:
+                found.append((f"{path.parent.name}/{path.name}:{node.lineno}", literal_text(node.args[1])))
+    return found
+
+
+def literal_text(node):
+    """The text a string expression writes, each computed part shown as {…}."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(literal_text(part) if isinstance(part, ast.Constant) else "{…}" for part in node.values)
+    if isinstance(node, ast.BinOp):
+        return literal_text(node.left) + literal_text(node.right)
+    if isinstance(node, ast.IfExp):
+        return literal_text(node.body) + "\n" + literal_text(node.orelse)
+    return "{…}"
+
+
+@pytest.mark.parametrize("where,zh", zh_texts_of_both(), ids=[where for where, _ in zh_texts_of_both()])
+def test_failure_message_reads_as_chinese(where, zh):
+    """The zh text of every both(en, zh) a check or the checker gives is Chinese, with no English run."""
+    # the catalog of wrong answers reaches most of these at run time; this reaches them all
+    assert HAN.search(zh) or not re.sub(r"\{…\}|`[^`]*`|[^A-Za-z]", "", zh), f"{where}: {zh}"
+    for line in zh.splitlines():
+        assert english_runs(line) == [], f"{where}: {line}"
 
 
 def test_every_make_target_has_chinese_help():
