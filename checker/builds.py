@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import docker
 
-from .failures import CheckFailure, both, tail
+from .failures import CheckFailure, both, quoted, tail
 from .i18n import pick
 from .report import progress
 
@@ -206,7 +206,9 @@ UNPARSABLE = re.compile(r"dockerfile parse error|unknown instruction|no FROM sta
 
 def failure(output):
     """The CheckFailure for a failed build, naming the instruction and the hint that applies."""
-    step, error = output.failed_step, output.error or pick(both("the builder gave no reason", "构建器没有给出原因"))
+    step, error = output.failed_step, output.error or ""
+    # the builder's own words, quoted; our words when it gave none
+    said = quoted(error) if error.strip() else pick(both("the builder gave no reason", "构建器没有说明原因"))
     if output.mount_needs_buildkit:
         return CheckFailure("build", both(
             "the Dockerfile uses `RUN --mount`, which only BuildKit builds, and this engine builds with the "
@@ -214,7 +216,7 @@ def failure(output):
             "Dockerfile 用了 `RUN --mount`，只有 BuildKit 能构建，而这个引擎用的是经典构建器"),
             fix="buildkit-needed", log=output.log())
     if (output.rejected or UNPARSABLE.search(error)) and (step is None or not step.output):
-        reason = error.split(" &")[0]  # Podman appends a dump of its parser state
+        reason = quoted(error.split(" &")[0]) if error.strip() else said  # Podman appends its parser state
         return CheckFailure("build", both(f"the engine rejected the Dockerfile: {reason}",
                                           f"引擎拒绝了这个 Dockerfile：{reason}"),
                             fix="dockerfile-invalid", log=output.log(6))
@@ -230,7 +232,7 @@ def failure(output):
         return CheckFailure("build", both(f"the build failed at `{step.instruction}`",
                                           f"构建在 `{step.instruction}` 这一步失败"),
                             fix="build-failed", log=output.log())
-    return CheckFailure("build", both(f"the build failed: {error}", f"构建失败：{error}"),
+    return CheckFailure("build", both(f"the build failed: {said}", f"构建失败：{said}"),
                         fix="build-failed", log=output.log())
 
 
@@ -298,7 +300,8 @@ def run_build(client, folder, tag, show=True):
 
 def _show(step, show):
     if step and show:
-        progress(f"build {step.number}/{step.total}: {step.instruction[:70]}")
+        progress(pick(both(f"build {step.number}/{step.total}: {step.instruction[:70]}",
+                           f"构建 {step.number}/{step.total}：{step.instruction[:70]}")))
 
 
 def _buildkit(folder, tag, show):

@@ -21,7 +21,7 @@ import docker
 import requests
 
 from . import labels
-from .failures import both, tail
+from .failures import both, quoted, tail
 from .i18n import pick
 
 FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
@@ -75,12 +75,12 @@ def preflight():
     """Raise ComposeUnavailable (with its reason) unless `docker compose` runs and reaches the engine."""
     version = run_cli(["version", "--short"], timeout=20)
     if version.returncode != 0:
-        said = tail(version.stderr, 1) or pick(both("no output", "没有输出"))
+        said = quoted(tail(version.stderr, 1)) if version.stderr.strip() else pick(both("no output", "没有输出"))
         raise ComposeUnavailable(pick(both(f"`docker compose version` failed: {said}",
                                            f"`docker compose version` 失败了：{said}")))
     listing = run_cli(["ls", "--all", "--quiet"], timeout=30)
     if listing.returncode != 0:
-        said = tail(listing.stderr, 1) or pick(both("no output", "没有输出"))
+        said = quoted(tail(listing.stderr, 1)) if listing.stderr.strip() else pick(both("no output", "没有输出"))
         raise ComposeUnavailable(pick(both(f"`docker compose ls` got no answer from the engine: {said}",
                                            f"`docker compose ls` 没有得到引擎的回答：{said}")))
     return version.stdout.strip()

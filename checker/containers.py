@@ -24,7 +24,7 @@ from testcontainers.core.waiting_utils import WaitStrategy
 from . import builds, course, labels
 from .builds import ANSI
 from .engine import client_kwargs
-from .failures import CheckFailure, both, tail
+from .failures import CheckFailure, both, quoted, tail
 
 testcontainers_config.ryuk_disabled = True
 
@@ -258,12 +258,12 @@ def _start(container):
         raise
     except docker.errors.ImageNotFound as error:
         stop(container)
-        raise CheckFailure("container", both(f"image not found: {error.explanation}",
-                                             f"找不到镜像：{error.explanation}"), fix="image-missing") from None
+        raise CheckFailure("container", both(f"image not found: {quoted(error.explanation)}",
+                                             f"找不到镜像：{quoted(error.explanation)}"), fix="image-missing") from None
     except docker.errors.APIError as error:
         stop(container)
-        raise CheckFailure("container", both(f"the engine refused to start the container: {error.explanation}",
-                                             f"引擎拒绝启动这个容器：{error.explanation}"),
+        raise CheckFailure("container", both(f"the engine refused to start the container: {quoted(error.explanation)}",
+                                             f"引擎拒绝启动这个容器：{quoted(error.explanation)}"),
                            fix="container-exited") from None
 
 

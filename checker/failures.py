@@ -14,6 +14,15 @@ def both(en, zh):
     return {"en": en, "zh": zh}
 
 
+def quoted(text):
+    """What a program said (an engine's or a tool's error), set in backticks inside a sentence of ours.
+
+    The learner sees at a glance which words are the program's, in either language; a Chinese sentence
+    keeps them as they are, like code.
+    """
+    return "`" + " ".join(str(text).replace("`", "'").split()) + "`"
+
+
 class CheckFailure(AssertionError):
     """A failed check, told the way a learner needs it (no traceback)."""
 

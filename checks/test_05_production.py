@@ -32,7 +32,7 @@ def test_requirements_are_pinned(folder):
     loose = [line for line in lines if not re.fullmatch(r"[A-Za-z0-9_.\-\[\],]+==[A-Za-z0-9_.\-+!]+", line)]
     # an unpinned line installs whatever is newest on the day of the build
     expect(not loose, "code", both(f"requirements.txt has lines without an exact version: {', '.join(loose)}",
-                                   f"requirements.txt 里这几行没有写死版本号：{', '.join(loose)}"),
+                                   f"requirements.txt 里这几行没有用 == 固定版本：{', '.join(loose)}"),
            fix="pin-requirements")
     names = {re.split(r"[=\[]", line)[0].lower() for line in lines}
     # the production server is a dependency like any other

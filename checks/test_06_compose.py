@@ -10,7 +10,7 @@ import requests
 from checker import compose, course
 from checker.compose import ComposeUnavailable, ConfigInvalid, Project
 from checker.deploy import stored_and_served
-from checker.failures import CheckFailure, both, expect, tail
+from checker.failures import CheckFailure, both, expect, quoted, tail
 
 KEY, VALUE = "imooc", "imooc.com"          # the chapter's example
 UP_SECONDS = 60                            # `up --wait` gives up after this
@@ -66,8 +66,8 @@ def test_compose_file_is_valid(project):
     except ConfigInvalid as error:
         # a YAML or schema error is shown with your own lines
         raise CheckFailure("code", both(
-            f"`docker compose config` rejects {project.file.name}: {error.reason}",
-            f"`docker compose config` 不接受 {project.file.name}：{error.reason}"),
+            f"`docker compose config` rejects {project.file.name}: {quoted(error.reason)}",
+            f"`docker compose config` 不接受 {project.file.name}：{quoted(error.reason)}"),
             fix="compose-invalid", log=error.lines) from None
 
 
@@ -169,12 +169,13 @@ def test_redis_data_on_named_volume(project):
     found = [mount for mount in mounts(project, project.redis) if mount.get("target") == "/data"]
     declared = project.config.get("volumes") or {}
     named = [mount for mount in found if mount.get("type") == "volume" and mount.get("source") in declared]
-    what = found[0].get("type") + (f" {found[0].get('source')}" if found[0].get("source") else " (anonymous)") \
-        if found else "nothing"
+    source = found[0].get("source") if found else None
+    what = f"{found[0].get('type')} {source or '(anonymous)'}" if found else "nothing"
+    what_zh = f"挂载的是 {found[0].get('type')} {source or '（匿名卷）'}" if found else "什么也没有挂载"
     # an anonymous volume is left behind by `down` and a new one is made by the next `up`: the data is lost
     expect(named, "redis", both(
         f"the Redis service `{project.redis}` mounts {what} at /data, not a volume declared under `volumes:`",
-        f"Redis 服务 `{project.redis}` 在 /data 上挂载的是 {what}，而不是在顶层 `volumes:` 中声明的卷"),
+        f"Redis 服务 `{project.redis}` 在 /data 上{what_zh}，应该挂载在顶层 `volumes:` 里声明的卷"),
         fix="redis-volume")
 
 
