@@ -8,6 +8,7 @@ from docker.utils.build import PatternMatcher
 
 from checker import containers, course, sizes
 from checker.failures import both, expect, tail
+from checker.i18n import pick
 
 BUDGET_MB = 200  # python:3.13-slim (official or stand-in) is 110-150 MB, the app ~12 MB; python:3 is ~1 GB
 SHELL = ["/bin/sh", "-c"]
@@ -26,7 +27,7 @@ def web(image):
 def instruction(layer):
     """The instruction that made a layer of `docker history`, shortened for one line."""
     text = layer.get("CreatedBy", "").replace("/bin/sh -c #(nop) ", "").replace("/bin/sh -c ", "RUN ").strip()
-    text = text or "(the base image's files)"
+    text = text or pick(both("(the base image's files)", "（基础镜像自带的文件）"))
     return text if len(text) <= 90 else text[:89] + "…"
 
 
