@@ -5,13 +5,20 @@ from .i18n import pick
 LAYERS = ("code", "build", "container", "network", "redis", "checker")
 
 
+class Both(dict):
+    """{"en": ..., "zh": ...}; as a string, the text in the learner's language (a note in a junit file too)."""
+
+    def __str__(self):
+        return pick(self)
+
+
 def both(en, zh):
     """A sentence in both languages; the learner sees the one of their language (checker/i18n.py).
 
     Every sentence a check writes for the learner is given this way: measured values, code and
-    commands go into both texts unchanged.
+    commands go into both texts unchanged. A check's note (record_property("note", both(...))) too.
     """
-    return {"en": en, "zh": zh}
+    return Both(en=en, zh=zh)
 
 
 def quoted(text):

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from .failures import CheckFailure
-from .i18n import lang, pick
+from .i18n import lang
 from .messages import msg
 
 _stream = sys.__stdout__
@@ -60,8 +60,7 @@ def title_of(item):
         title = next((line[3:].strip() for line in lines[1:] if line.startswith("zh:")), "") or title
     # a check may add what it measured: record_property("note", both("280 MB of 300 MB", "280 MB，上限 300 MB"))
     # -> "title (280 MB of 300 MB)", in Chinese "标题（280 MB，上限 300 MB）"
-    notes = [pick(value) if isinstance(value, dict) else str(value)
-             for key, value in getattr(item, "user_properties", ()) if key == "note"]
+    notes = [str(value) for key, value in getattr(item, "user_properties", ()) if key == "note"]
     if not notes:
         return title
     return f"{title}（{'；'.join(notes)}）" if lang() == "zh" else f"{title} ({', '.join(notes)})"
