@@ -3,7 +3,7 @@
 import pytest
 import redis
 
-from checker import apps
+from checker import apps, contract
 from checker.failures import CheckFailure, both, expect
 
 KEY, VALUE = "imooc", "imooc.com"
@@ -141,3 +141,12 @@ def test_redis_down_is_503(folder):
             expect(response.text.strip() and "Traceback" not in response.text, "code",
                    both(f"{path} answered 503 with {response.text[:100]!r}", f"{path} 返回了 503，内容是 {response.text[:100]!r}"),
                    fix="redis-down")
+
+
+
+def test_contract(server, redis_db):
+    """/set and /get behave like a dictionary kept in Redis, for any key and value and from any client
+    zh: 对任意键和值、任意客户端，/set 和 /get 的行为都像一个保存在 Redis 中的字典
+    """
+    # generated sequences of sets, direct Redis writes and reads, each compared with a dict
+    contract.check(server.url, redis_db)

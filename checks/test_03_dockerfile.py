@@ -6,7 +6,8 @@ import pytest
 import requests
 from docker.utils.build import PatternMatcher
 
-from checker import containers, course, sizes
+from checker import containers, contract, course, sizes
+from checker.deploy import Deployment
 from checker.failures import both, expect, tail
 from checker.i18n import pick
 
@@ -132,3 +133,12 @@ def test_code_change_reuses_install_layer(engine, folder, record_property):
         f"changing hello.py re-ran `{rebuilt[0] if rebuilt else ''}` ({seconds:.1f} s)",
         f"只改了 hello.py，却重新执行了 `{rebuilt[0] if rebuilt else ''}`（{seconds:.1f} 秒）"),
         fix="layer-order", log=summary)
+
+
+def test_contract(image, network):
+    """with a Redis next to it, the container's /set and /get behave like a dictionary kept in Redis
+    zh: 旁边有 Redis 时，容器中的 /set 和 /get 的行为就像一个保存在 Redis 中的字典
+    """
+    # the step-02 app in its image: the same generated sequences as step 02 checked, now through the container
+    with Deployment(image, network) as running:
+        contract.check_deployment(running)

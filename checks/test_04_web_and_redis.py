@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from checker import containers
+from checker import containers, contract
 from checker.deploy import REDIS_ALIAS as ALIAS
 from checker.deploy import Deployment, answered, set_and_get, stored_and_served
 from checker.engine import kind
@@ -102,3 +102,11 @@ def test_legacy_link(engine, image, redis_container, redis_db, record_property):
                both(f"/get answered {response.text[:100]!r}", f"/get 返回了 {response.text[:100]!r}"), fix="link-failed")
     finally:
         containers.stop(linked.web)
+
+
+def test_contract(deployment):
+    """/set and /get behave like a dictionary kept in Redis, for any key and value and from any client
+    zh: 对任意键和值、任意客户端，/set 和 /get 的行为都像一个保存在 Redis 中的字典
+    """
+    # generated sequences of sets, direct Redis writes and reads, each compared with a dict
+    contract.check_deployment(deployment)

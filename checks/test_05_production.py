@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from checker import containers, course, sizes
+from checker import containers, contract, course, sizes
 from checker.deploy import SECOND, conf_lines, redis_env
 from checker.failures import CheckFailure, both, expect, tail
 
@@ -377,3 +377,12 @@ def read_keys(deployment, numbers):
                 raise CheckFailure("code", both(f"/get?key=durable:{number} answered {shown}",
                                                 f"/get?key=durable:{number} 返回了 {shown}"),
                                    fix="redis-recover", log=deployment.web_log())
+
+
+
+def test_contract(deployment):
+    """/set and /get behave like a dictionary kept in Redis, for any key and value and from any client
+    zh: 对任意键和值、任意客户端，/set 和 /get 的行为都像一个保存在 Redis 中的字典
+    """
+    # gunicorn's workers answer in turn: a value one of them keeps for itself shows up here
+    contract.check_deployment(deployment)
