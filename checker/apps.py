@@ -131,8 +131,8 @@ class LocalServer:
         self.log.seek(0)
         return self.log.read().decode("utf-8", "replace")
 
-    def get(self, path, **params):
-        return requests.get(self.url + path, params=params, timeout=20)
+    def get(self, path, timeout=20, **params):
+        return requests.get(self.url + path, params=params, timeout=timeout)
 
     def stop(self):
         if self.process and self.process.poll() is None:

@@ -1,12 +1,17 @@
 """Step 02: /set and /get keep values in a real Redis, with clear status codes."""
 
+import time
+
+import docker
 import pytest
 import redis
+import requests
 
-from checker import apps, contract
+from checker import apps, containers, contract
 from checker.failures import CheckFailure, both, expect
 
 KEY, VALUE = "imooc", "imooc.com"
+FROZEN_BOUND = 10  # seconds a request may take while Redis does not answer; 2 s timeouts and one retry take 4
 
 
 @pytest.fixture(scope="module")
@@ -142,6 +147,35 @@ def test_redis_down_is_503(folder):
                    both(f"{path} answered 503 with {response.text[:100]!r}", f"{path} 返回了 503，内容是 {response.text[:100]!r}"),
                    fix="redis-down")
 
+
+def test_redis_frozen_is_503(folder):
+    """with Redis frozen (paused: it accepts connections and never answers), /get answers 503 within 10 s
+    zh: Redis 被冻结（暂停：接受连接但从不应答）时，/get 在 10 秒内返回 503
+    """
+    frozen = containers.start_redis()
+    env = {"REDIS_HOST": frozen.get_container_host_ip(), "REDIS_PORT": str(frozen.get_exposed_port(6379))}
+    try:
+        with apps.LocalServer(folder, env=env) as app:
+            answered(app, app.get("/set", key=KEY, value=VALUE), 200, "set-route")
+            frozen.get_wrapped_container().pause()
+            started = time.monotonic()
+            try:
+                response = app.get("/get", key=KEY, timeout=FROZEN_BOUND + 2)
+            except requests.Timeout:
+                response = None
+            waited = time.monotonic() - started
+            # without socket timeouts redis-py waits for an answer that never comes
+            expect(response is not None and waited <= FROZEN_BOUND, "code",
+                   both(f"/get gave no answer within {waited:.0f} s while Redis was frozen",
+                        f"Redis 被冻结时，/get 在 {waited:.0f} 秒内没有应答"), fix="redis-timeouts")
+            # the client's TimeoutError needs its handler, as ConnectionError does
+            answered(app, response, 503, "redis-down")
+    finally:
+        try:
+            frozen.get_wrapped_container().unpause()
+        except docker.errors.APIError:
+            pass  # not paused: the check failed before it froze Redis
+        containers.stop(frozen)
 
 
 def test_contract(server, redis_db):
