@@ -62,6 +62,10 @@ COMMAND_MESSAGES = {
         "zh": "未通过：{total} 项检查中通过了 {passed} 项（{when}）",
     },
     "progress.passed": {"en": "passed ({when})", "zh": "已通过（{when}）"},
+    "progress.changed": {
+        "en": "{state}; changed since the last check: run `make check-step {number}`",
+        "zh": "{state}；上次检查之后文件有改动：运行 `make check-step {number}`",
+    },
     "progress.next": {"en": "Next: step {step}, {title}. Run `make check-step {number}`.",
                       "zh": "下一步：步骤 {step}，{title}。运行 `make check-step {number}`。"},
     "progress.done": {"en": "Every step passed: well done!", "zh": "所有步骤都已通过：干得漂亮！"},

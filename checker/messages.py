@@ -64,8 +64,8 @@ MESSAGES = {
     },
     "check.not_run": {"en": "not run (fix the failure above first)", "zh": "未运行（请先修复上面的失败）"},
     "check.expected_first": {
-        "en": "This is expected: the starter still has TODOs. Open {readme} and work through them.",
-        "zh": "第一次检查不通过很正常：起始代码里的 TODO（待办）还没做。打开 {readme}，一个一个完成。",
+        "en": "This is expected: these are the starter's files, untouched. Open {readme} and work through its TODOs.",
+        "zh": "检查不通过很正常：这些还是原封未动的起始文件。打开 {readme}，把其中的 TODO（待办）一个一个完成。",
     },
     "check.verbose": {
         "en": "(run with V=1 to see the full pytest output)",

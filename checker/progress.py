@@ -15,14 +15,25 @@ def rows(target):
     return [(step, recorded.get(step.folder)) for step in course.steps()]
 
 
-def state_text(record):
-    """'not started', 'failing: 3 of 8 …' or 'passed (…)' for one step's record."""
+def state_text(record, step=None, folder=None):
+    """'not started', 'failing: 3 of 8 …' or 'passed (…)' for one step's record; with `folder`, whether
+    its files changed since that check."""
     if record is None:
         return msg("progress.not_started")
     if record.get("state") == "passed":
-        return msg("progress.passed", when=record.get("when", "?"))
-    return msg("progress.failing", passed=record.get("passed", 0), total=record.get("total", "?"),
-               when=record.get("when", "?"))
+        text = msg("progress.passed", when=record.get("when", "?"))
+    else:
+        text = msg("progress.failing", passed=record.get("passed", 0), total=record.get("total", "?"),
+                   when=record.get("when", "?"))
+    if folder is not None and changed(record, folder):
+        text = msg("progress.changed", state=text, number=step.number)
+    return text
+
+
+def changed(record, folder):
+    """True when the files in `folder` differ from those the recorded check saw."""
+    # records written before fingerprints were kept cannot tell
+    return "files" in record and folder.is_dir() and results.fingerprint(folder) != record["files"]
 
 
 def label(path):
@@ -45,7 +56,7 @@ def show(target):
     print(msg("progress.header", target=label(path)))
     for step, record in table:
         mark = MARKS.get(record and record.get("state"), "✗")
-        print(f"  {mark} {step.folder:<24} {state_text(record)}")
+        print(f"  {mark} {step.folder:<24} {state_text(record, step, path / step.folder)}")
     print()
     todo = next((step for step, record in table if not record or record.get("state") != "passed"), None)
     if todo is None:

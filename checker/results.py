@@ -1,8 +1,10 @@
 """Results of past checks, kept in .workshop/results.json for `make progress`."""
 
+import hashlib
 import time
 
 from . import state
+from .starter import learner_files
 
 RESULTS = "results.json"
 
@@ -12,8 +14,16 @@ def load():
     return state.load(RESULTS)
 
 
+def fingerprint(folder):
+    """A hash of the files a learner edits in `folder`: it changes when any of them does."""
+    digest = hashlib.sha256()
+    for path, data in sorted(learner_files(folder).items()):
+        digest.update(path.encode() + b"\0" + hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
 def record(target, step, summary):
-    """Remember the outcome of checking `step` in `target`."""
+    """Remember the outcome of checking `step` in `target`, and which files it checked."""
     data = load()
     passed = summary["total"] > 0 and summary["passed"] == summary["total"]
     data.setdefault(str(target), {})[step.folder] = {
@@ -22,5 +32,6 @@ def record(target, step, summary):
         "passed": summary["passed"],
         "total": summary["total"],
         "seconds": summary["seconds"],
+        "files": fingerprint(target / step.folder),
     }
     state.save(RESULTS, data)

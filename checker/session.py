@@ -77,9 +77,9 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False):
             print(msg("images.missing", name=name), file=sys.stderr)
             print(msg("doctor.more"), file=sys.stderr)
             return 2, None
-    fresh = any("TODO" in p.read_text(errors="ignore") for p in folder.rglob("*") if p.is_file()
-                and not p.name.startswith("README"))
-    reporter = Reporter(step, _label(folder), fresh_starter=fresh)
+    from .starter import untouched
+
+    reporter = Reporter(step, _label(folder), fresh_starter=untouched(folder, step))
     later = [s.number for s in course.steps() if s.number > step.number]
     reporter.next_step = later[0] if later else None
     os.environ["WORKSHOP_TARGET"] = str(target)

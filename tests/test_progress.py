@@ -45,3 +45,24 @@ def test_missing_target(checker, tmp_path):
     """A TARGET that does not exist is a one-line message and a non-zero exit."""
     result = checker("progress", "--target", str(tmp_path / "nope"))
     assert result.returncode != 0 and "does not exist" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_changed_since_last_check(checker, tmp_path):
+    """A step whose files changed after its check says so, instead of a stale verdict alone."""
+    target = tmp_path / "work"
+    first = course.steps()[0]
+    shutil.copytree(ROOT / "steps" / first.folder, target / first.folder)
+    env = {"WORKSHOP_STATE_DIR": str(tmp_path / "state")}
+    assert checker("check", str(first.number), "--target", str(target), env=env).returncode == 1
+    line = next(line for line in checker("progress", "--target", str(target), env=env).stdout.splitlines()
+                if first.folder in line)
+    # right after the check the verdict stands on its own
+    assert "failing:" in line and "changed since" not in line
+    with open(target / first.folder / "hello.py", "a") as handle:
+        handle.write("# fixed, perhaps\n")
+    line = next(line for line in checker("progress", "--target", str(target), env=env).stdout.splitlines()
+                if first.folder in line)
+    # the files the learner saved since then were never checked
+    assert "failing:" in line and f"changed since the last check: run `make check-step {first.number}`" in line
+    zh = checker("progress", "--target", str(target), env={**env, "WORKSHOP_LANG": "zh"}).stdout
+    assert "上次检查之后文件有改动" in zh

@@ -1,6 +1,7 @@
 """What the learner sees of a check, however its output is read."""
 
 import os
+import shutil
 import subprocess
 import sys
 from types import SimpleNamespace
@@ -46,3 +47,25 @@ def test_title_carries_its_note_in_the_learners_language(monkeypatch):
     assert title_of(item) == "镜像大小在上限以内（187 MB，上限 200 MB）"
     # a plain string note is shown as it is
     assert title_of(measured("t", "标题", "0.1 s")) == "标题（0.1 s）"
+
+
+def test_expected_failure_only_for_the_untouched_starter(checker, tmp_path):
+    """'This is expected' follows a failing check of the untouched starter, not of a learner's edit."""
+    step = "01-hello-flask"
+    shutil.copytree(ROOT / "steps" / step, tmp_path / step)
+    result = checker("check", "1", "--target", str(tmp_path))
+    # a fresh copy of the starter fails, as it should, and the learner is told that this is normal
+    assert result.returncode == 1 and "This is expected" in result.stdout, result.stdout
+    with open(tmp_path / step / "hello.py", "a") as handle:
+        handle.write("# my first try; the TODO above is still there\n")
+    result = checker("check", "1", "--target", str(tmp_path))
+    # once the learner has edited the files, a failure is theirs to fix, TODOs or not
+    assert result.returncode == 1 and "This is expected" not in result.stdout, result.stdout
+
+
+def test_expected_failure_points_to_the_chinese_readme(checker, tmp_path):
+    """In Chinese mode the footer of a fresh starter names README.zh-CN.md."""
+    step = "01-hello-flask"
+    shutil.copytree(ROOT / "steps" / step, tmp_path / step)
+    result = checker("check", "1", "--target", str(tmp_path), env={"WORKSHOP_LANG": "zh"})
+    assert f"steps/{step}/README.zh-CN.md" in result.stdout, result.stdout
