@@ -8,6 +8,7 @@ import datetime
 import hashlib
 import re
 import shutil
+import tarfile
 import tempfile
 import time
 import uuid
@@ -262,9 +263,11 @@ def _start(container):
                                              f"找不到镜像：{quoted(error.explanation)}"), fix="image-missing") from None
     except docker.errors.APIError as error:
         stop(container)
+        # `USER app` with no such user in the image: the engine refuses before anything runs
+        missing_user = "unable to find user" in str(error.explanation or error).lower()
         raise CheckFailure("container", both(f"the engine refused to start the container: {quoted(error.explanation)}",
                                              f"引擎拒绝启动这个容器：{quoted(error.explanation)}"),
-                           fix="container-exited") from None
+                           fix="user-missing" if missing_user else "container-exited") from None
 
 
 def restart(container, timeout=20):
@@ -396,3 +399,22 @@ def rebuild_after_edit(client, folder, edit):
             _remove_quietly(client, tag)
     steps = [(step.instruction, step.cached) for step in sorted(output.steps, key=lambda s: s.number)]
     return steps, seconds, output.summary()
+
+
+def image_file(client, image_id, path):
+    """The text of `path` inside an image (read from a container that is created, never started), or None."""
+    container = client.containers.create(image_id, labels=labels.for_this_run())
+    try:
+        stream, _ = container.get_archive(path)
+        with tempfile.TemporaryFile() as archive:
+            for chunk in stream:
+                archive.write(chunk)
+            archive.seek(0)
+            with tarfile.open(fileobj=archive) as tar:
+                member = tar.next()
+                handle = tar.extractfile(member) if member is not None else None
+                return handle.read().decode("utf-8", "replace") if handle is not None else None
+    except docker.errors.NotFound:
+        return None
+    finally:
+        container.remove(force=True)

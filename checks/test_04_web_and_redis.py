@@ -33,11 +33,13 @@ def test_redis_host_default(image):
     """
     env = dict(item.split("=", 1) for item in image.attrs["Config"].get("Env") or [])
     # ENV in the Dockerfile is the only way a container started with no -e option gets the name
-    expect(env.get("REDIS_HOST") == ALIAS, "build",
-           both(f"the image sets REDIS_HOST={env['REDIS_HOST']!r}", f"镜像把 REDIS_HOST 设成了 {env['REDIS_HOST']!r}")
-           if "REDIS_HOST" in env
-           else both("the image sets no REDIS_HOST (no ENV line for it in the Dockerfile)",
-                     "镜像没有设置 REDIS_HOST（Dockerfile 里没有对应的 ENV 行）"), fix="redis-host-default")
+    expect("REDIS_HOST" in env, "build", both("the image sets no REDIS_HOST (no ENV line for it in the Dockerfile)",
+                                              "镜像没有设置 REDIS_HOST（Dockerfile 里没有对应的 ENV 行）"),
+           fix="redis-host-default")
+    # a line is there: its value must be the alias, not another name
+    expect(env["REDIS_HOST"] == ALIAS, "build",
+           both(f"the image sets REDIS_HOST={env['REDIS_HOST']!r}, expected {ALIAS!r}",
+                f"镜像把 REDIS_HOST 设成了 {env['REDIS_HOST']!r}，应为 {ALIAS!r}"), fix="redis-host-wrong")
 
 
 def test_set_and_get_on_a_network(deployment):

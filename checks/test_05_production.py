@@ -20,6 +20,13 @@ MAX_GROWTH_MB = 150  # what the image may add on top of python:3.13-slim
 
 # --- the learner's files ----------------------------------------------------------------------
 
+def directive_lines(folder, name):
+    """[(line number, line)] of every `name` directive in the learner's redis.conf, in file order."""
+    lines = (folder / "redis.conf").read_text().splitlines()
+    return [(number, line.strip()) for number, line in enumerate(lines, 1)
+            if line.split()[:1] and line.split()[0].lower() == name]
+
+
 def test_requirements_are_pinned(folder):
     """requirements.txt pins every package with `==`, gunicorn included
     zh: requirements.txt 用 `==` 固定每个包的版本，包括 gunicorn
@@ -60,12 +67,22 @@ def test_redis_conf_keeps_data(folder):
                                                             f"{folder} 里没有 redis.conf"),
            fix="redis-conf-missing")
     directives = conf_lines(folder / "redis.conf")
+    settings = directive_lines(folder, "appendonly")
+    shown = ", ".join(f"line {number}: `{line}`" for number, line in settings)
+    shown_zh = "、".join(f"第 {number} 行 `{line}`" for number, line in settings)
+    # an `appendonly yes` that a later line takes back: Redis keeps the last one it reads
+    said_yes = any(line.split()[1:2] and line.split()[1].strip("\"'").lower() == "yes" for _, line in settings)
+    expect(directives.get("appendonly") == ["yes"] or not said_yes,
+           "redis", both(f"redis.conf sets appendonly more than once ({shown}); the last one wins, so the "
+                         "append-only file is off", f"redis.conf 多次设置了 appendonly（{shown_zh}）；以最后一行为准，"
+                         "所以 AOF 是关闭的"), fix="aof-overridden")
     # without AOF, everything written since the last snapshot is lost when Redis is killed
     appendonly = " ".join(directives.get("appendonly", []))
     expect(directives.get("appendonly") == ["yes"], "redis",
-           both(f"redis.conf sets appendonly to {appendonly or 'no (the default)'}",
-                f"redis.conf 里 appendonly 是 {appendonly or 'no（默认值）'}"),
-           fix="aof-off")
+           both(f"redis.conf sets appendonly to {appendonly} ({shown})" if settings
+                else "redis.conf has no appendonly line, so it is off (the default)",
+                f"redis.conf 里 appendonly 是 {appendonly}（{shown_zh}）" if settings
+                else "redis.conf 里没有 appendonly 这一行，所以它是关闭的（默认值）"), fix="aof-off")
     # protected mode (the default) refuses every client that is not on Redis's own loopback
     expect(directives.get("protected-mode") == ["no"] or "requirepass" in directives, "redis",
            both("redis.conf keeps protected mode on without a password: the web container would be refused",
@@ -97,7 +114,7 @@ def test_image_builds(image):
     expect(image is not None, "build", both("the build produced no image", "构建没有产出镜像"), fix="build-failed")
 
 
-def test_user_is_not_root(image):
+def test_user_is_not_root(engine, image):
     """the image runs as a user other than root
     zh: 镜像不用 root 用户运行
     """
@@ -106,6 +123,12 @@ def test_user_is_not_root(image):
     expect(user not in ("", "root", "0"), "build",
            both(f"the image's user is {user or 'not set (so root)'}",
                 f"镜像的用户是 {user}" if user else "镜像没有设置用户（所以是 root）"), fix="runs-as-root")
+    if not user.isdigit():
+        passwd = containers.image_file(engine, image.id, "/etc/passwd") or ""
+        # a name the engine cannot look up stops every container of the image before it starts
+        expect(user in {line.split(":")[0] for line in passwd.splitlines()}, "build",
+               both(f"the image's USER is {user}, but no user of that name exists in the image (/etc/passwd)",
+                    f"镜像的 USER 是 {user}，但镜像里没有这个用户（/etc/passwd 中没有）"), fix="user-missing")
 
 
 def test_healthcheck_is_defined(image):

@@ -1,5 +1,7 @@
 """The course metadata and the step folders agree."""
 
+import re
+
 from checker import ROOT, course
 
 
@@ -43,3 +45,37 @@ def test_fixes_fall_back_to_earlier_steps():
     # a step's own hint wins over the shared one of the same key
     for key, texts in steps[2].fixes.items():
         assert steps[2].all_fixes()[key] == texts
+
+
+def all_fixes():
+    """(key, {"en", "zh"}) of every failure hint: the shared ones and each step's own."""
+    found = list(course.load()["fixes"].items())
+    for step in course.steps():
+        found += list(step.fixes.items())
+    return found
+
+
+def test_fix_commands_work_as_written():
+    """No failure hint puts a placeholder (IMAGE, 镜像名) in a command the learner would paste."""
+    for key, text in all_fixes():
+        for language in ("en", "zh"):
+            commands = re.findall(r"`([^`]*)`", text[language])
+            # `docker history IMAGE` fails as typed; the hint must name what to build and run
+            assert not [c for c in commands if re.search(r"\b[A-Z]{4,}\b(?!=)|镜像名|容器名", c)
+                        and c.startswith("docker")], (key, language, commands)
+
+
+def test_fix_commands_name_containers_they_start():
+    """A hint that inspects or enters a container also starts it: the checker's own are gone by then."""
+    for key in ("unhealthy", "container-exited"):
+        text = next(text for name, text in all_fixes() if name == key)
+        for language in ("en", "zh"):
+            started = set(re.findall(r"--name (\S+)", text[language]))
+            used = set(re.findall(r"docker (?:exec(?: -it)?|inspect --format '[^']*') (\S+?)[` ]", text[language]))
+            assert used <= started, (key, language, used, started)
+
+
+def test_container_exited_needs_no_log():
+    """The hint of a container that never started does not refer to a log "above" that may not exist."""
+    text = next(text for name, text in all_fixes() if name == "container-exited")
+    assert "above" not in text["en"] and "上面" not in text["zh"]
