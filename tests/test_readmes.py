@@ -56,3 +56,12 @@ def test_slow_stop_is_explained_where_first_met(step):
             continue
         # within a few lines of the first such command: the SIGTERM that PID 1 ignores
         assert any("SIGTERM" in line for line in lines[first:first + 12]), (name, lines[first])
+
+
+def test_step_02_does_not_demand_what_no_check_verifies():
+    """decode_responses changes nothing a client of /get can see, so the README offers it, not demands it."""
+    step = course.find("2")
+    for name, word in (("README.md", "optional"), ("README.zh-CN.md", "可加可不加")):
+        text = readme(step, name)
+        sentence = next(part for part in re.split(r"(?<=[.。])\s*", text) if "decode_responses=True" in part)
+        assert word in sentence, (name, sentence)
