@@ -22,8 +22,9 @@ def fingerprint(folder):
     return digest.hexdigest()
 
 
-def record(target, step, summary):
-    """Remember the outcome of checking `step` in `target`, and which files it checked."""
+def record(target, step, summary, files=None):
+    """Remember the outcome of checking `step` in `target`, and which files it checked (`files`: their
+    fingerprint when the check began; else taken now)."""
     data = load()
     passed = summary["total"] > 0 and summary["passed"] == summary["total"]
     data.setdefault(str(target), {})[step.folder] = {
@@ -32,6 +33,6 @@ def record(target, step, summary):
         "passed": summary["passed"],
         "total": summary["total"],
         "seconds": summary["seconds"],
-        "files": fingerprint(target / step.folder),
+        "files": files or fingerprint(target / step.folder),
     }
     state.save(RESULTS, data)

@@ -80,6 +80,7 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False):
     from .starter import untouched
 
     reporter = Reporter(step, _label(folder), fresh_starter=untouched(folder, step))
+    checked = results.fingerprint(folder)  # the files as the check reads them: a save during it counts as a change
     later = [s.number for s in course.steps() if s.number > step.number]
     reporter.next_step = later[0] if later else None
     os.environ["WORKSHOP_TARGET"] = str(target)
@@ -100,7 +101,7 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False):
             labels.sweep_this_run(client)
     summary = getattr(reporter, "summary", None)
     if summary:
-        results.record(target, step, summary)
+        results.record(target, step, summary, files=checked)
     if code == pytest.ExitCode.INTERRUPTED:
         return 130, summary
     return (0 if code == 0 else 1), summary
