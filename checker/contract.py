@@ -277,7 +277,7 @@ class Run:
                 now_zh = f"Redis 中是 {short(expected)}" if expected is not None else "Redis 中没有这个键"
                 self.fail("contract-stale", both(
                     f"/get answered {short(response.text)}{who['en']}, but {now}: the app served a value it kept "
-                    "for itself", f"/get 返回了 {short(response.text)}{who['zh']}，但{now_zh}：应用返回的是它自己留存的值"))
+                    "for itself", f"/get 返回了 {short(response.text)}{who['zh']}，但 {now_zh}：应用返回的是它自己留存的值"))
             if expected is None:
                 if response.status_code != 404:
                     self.fail("contract-get-failed", both(
