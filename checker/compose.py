@@ -18,6 +18,7 @@ import uuid
 from pathlib import Path
 
 import docker
+import redis
 import requests
 
 from . import labels
@@ -181,6 +182,9 @@ class Project:
             out.append(f"    labels: {json.dumps(mine)}")
             if service.get("container_name"):
                 out.append("    container_name: !reset null")
+            if name == self.redis and not service.get("ports"):
+                # for the check's own client only (the learner's file publishes nothing, as checked)
+                out.append(f"    ports: [{q('127.0.0.1::6379/tcp')}]")
             if service.get("ports"):
                 out.append("    ports: !override")
                 for index, port in enumerate(service["ports"]):
@@ -282,6 +286,11 @@ class Project:
         """redis-cli inside the Redis container (Redis publishes nothing to reach from the host): its output."""
         code, output = self.exec(self.redis, ["redis-cli", "--raw", *words])
         return output if code == 0 else None
+
+    def redis_client(self):
+        """A client of the project's Redis through the loopback port the override publishes for the check."""
+        host, port = self.published(self.redis, 6379)
+        return redis.Redis(host=host, port=port, socket_connect_timeout=3, socket_timeout=3)
 
     def redis_get(self, key):
         """The value Redis itself holds under `key` (bytes, or None)."""

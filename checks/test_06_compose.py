@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from checker import compose, course
+from checker import compose, contract, course
 from checker.compose import ComposeUnavailable, ConfigInvalid, Project
 from checker.deploy import stored_and_served
 from checker.failures import CheckFailure, both, expect, quoted, tail
@@ -389,6 +389,18 @@ def test_redis_stopped_then_back(project):
         f"20 s after Redis came back /get answers {status}" + ("" if after == before else ", and the web container was restarted"),
         f"Redis 恢复 20 秒后 /get 返回 {status}" + ("" if after == before else "，而且 web 容器被重启过")),
         fix="redis-recover", log=project.logs(project.web, 8))
+
+
+def test_contract(project):
+    """/set and /get keep to the contract under generated keys and values, Redis checked directly
+    zh: 用生成的键和值检验 /set 与 /get 的约定，并直接核对 Redis
+    """
+    client = project.redis_client()
+    try:
+        # the same contract as steps 02-05, against the stack your compose.yaml describes
+        contract.check(project.url(""), client)
+    finally:
+        client.close()
 
 
 def test_nothing_left_after_down(project):
