@@ -1,18 +1,16 @@
-"""The learner's Flask app on this machine: imported in isolation, or served by a real process."""
+"""The learner's Flask app: imported by a runner process that reports back, or served by `flask run`.
 
-import importlib.util
-import os
+No learner code runs in the checker's own process (see sandbox.py).
+"""
+
 import socket
 import subprocess
-import sys
-import tempfile
 import time
-import traceback
-from contextlib import contextmanager
 from pathlib import Path
 
 import requests
 
+from . import sandbox
 from .failures import CheckFailure, both, tail
 
 
@@ -23,127 +21,104 @@ def free_port():
         return probe.getsockname()[1]
 
 
-@contextmanager
-def _isolated(folder):
-    """Let `folder` shadow modules of the same name (both steps/ and solutions/ have `hello`)."""
-    saved_path = list(sys.path)
-    saved_modules = set(sys.modules)
-    sys.path.insert(0, str(folder))
-    try:
-        yield
-    finally:
-        sys.path[:] = saved_path
-        for name in set(sys.modules) - saved_modules:
-            module = sys.modules.get(name)
-            origin = getattr(module, "__file__", None) or ""
-            if origin.startswith(str(folder)):
-                del sys.modules[name]
+def inspect(folder, name="hello", requests=(), env=None, unset=()):
+    """Import `folder`/`name`.py in a process of its own (sandbox.inspect); its report, or CheckFailure.
 
-
-def import_module(folder, name="hello", env=None, unset=()):
-    """Import `folder`/`name`.py under a private module name; CheckFailure if it cannot be."""
+    The report says whether `app` is a Flask app (`is_flask`), the test client's answers to
+    `requests` ([method, path] pairs) in `responses`, and the module-level Redis clients' settings.
+    """
     path = Path(folder) / f"{name}.py"
     if not path.is_file():
         raise CheckFailure("code", both(f"{path.name} is missing in {folder}", f"{folder} 里没有 {path.name}"),
                            fix="file-missing")
-    unique = f"learner_{abs(hash(str(path)))}_{name}"
-    saved_env = dict(os.environ)
-    os.environ.update(env or {})
-    for variable in unset:
-        os.environ.pop(variable, None)
-    # importing must not leave __pycache__ behind in the learner's folder
-    saved_flag, sys.dont_write_bytecode = sys.dont_write_bytecode, True
-    try:
-        with _isolated(folder):
-            spec = importlib.util.spec_from_file_location(unique, path)
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-    except Exception as error:
-        # only the learner's own frames and the error itself: no checker internals, no "Traceback" header
-        frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith(str(folder))]
-        mine = traceback.format_list(frames) + traceback.format_exception_only(error)
-        raise CheckFailure(
-            "code", both(f"importing {path.name} raised an error", f"导入 {path.name} 时出错"), fix="import-error", log=tail("".join(mine), 8)
-        ) from None
-    finally:
-        sys.dont_write_bytecode = saved_flag
-        os.environ.clear()
-        os.environ.update(saved_env)
-    return module
+    return sandbox.inspect(folder, module=name, requests=requests, env=env, unset=unset)
 
 
-def flask_app(module):
-    """The module-level Flask `app`, or CheckFailure."""
-    from flask import Flask
-
-    app = getattr(module, "app", None)
-    if not isinstance(app, Flask):
+def flask_app(report):
+    """Fail unless the report found a module-level Flask `app`."""
+    if not report.get("is_flask"):
         raise CheckFailure("code", both("hello.py has no module-level `app = Flask(__name__)`",
                                         "hello.py 的模块顶层没有 `app = Flask(__name__)`"), fix="no-app")
-    return app
+    return report
 
 
 class LocalServer:
     """`flask --app hello run` in the learner's folder, on a free loopback port."""
 
     def __init__(self, folder, env=None, port=None):
-        self.folder = Path(folder)
+        self.folder = Path(folder).resolve()
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        # no __pycache__ in the learner's folder from serving it either
-        self.env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONDONTWRITEBYTECODE": "1", **(env or {})}
-        self.env.pop("FLASK_DEBUG", None)
+        self.extra_env = dict(env or {})
         self.process = None
+        self.launch = None
         self.log = None
+        self._output = ""
 
     def start(self, timeout=15):
         """Start the server and wait until it answers HTTP; fail fast if the process exits."""
-        command = [sys.executable, "-m", "flask", "--app", "hello", "run",
-                   "--host", "127.0.0.1", "--port", str(self.port), "--no-reload"]
-        self.log = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(
-            command, cwd=self.folder, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-        )
+        try:
+            return self._start(timeout)
+        except BaseException:
+            self.stop()  # Ctrl-C or SIGTERM while it starts: the server goes too
+            raise
+
+    def _start(self, timeout):
+        # in a container, the host's network: the check reaches it on 127.0.0.1 as it does a local one
+        self.launch = sandbox.launch(self.folder, sandbox.server_args(self.port), env=self.extra_env,
+                                     network="host")
+        self.process = sandbox.spawn(self.launch.command, cwd=self.folder, env=self.launch.env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        self.log = sandbox.LogTail(self.process.stdout, self.process)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if self.log.flooded:
+                self.stop()
+                raise self.log.failure("`flask --app hello run`")
             if self.process.poll() is not None:
                 output = self.output()
-                self.stop()  # closes the log file too
+                code = self.process.returncode
+                self.stop()  # ends the whole tree
                 raise CheckFailure(
-                    "code", both(f"`flask --app hello run` exited with code {self.process.returncode}",
-                                 f"`flask --app hello run` 启动后就退出了（退出码 {self.process.returncode}）"),
+                    "code", both(f"`flask --app hello run` exited with code {code}",
+                                 f"`flask --app hello run` 启动后就退出了（退出码 {code}）"),
                     fix="server-exited", log=tail(output, 12),
                 )
             try:
                 requests.get(self.url + "/", timeout=1)
                 return self
+            except requests.ReadTimeout:
+                return self  # it listens and accepted the request: a slow route is for the checks to judge
             except requests.ConnectionError:
                 time.sleep(0.1)
+        output = self.output()
         self.stop()
         raise CheckFailure("code", both(f"the app did not answer on {self.url} within {timeout} s",
                                         f"应用在 {timeout} 秒内没有在 {self.url} 上响应"),
-                           fix="server-silent", log=tail(self.output(), 12))
+                           fix="server-silent", log=tail(output, 12))
 
     def output(self):
-        """Everything the server printed so far."""
-        if self.log is None:
-            return ""
-        self.log.seek(0)
-        return self.log.read().decode("utf-8", "replace")
+        """What the server printed so far (its last 64 KB)."""
+        return self.log.text() if self.log is not None else self._output
 
     def get(self, path, timeout=20, **params):
-        return requests.get(self.url + path, params=params, timeout=timeout)
+        """GET `path` from the server; a server that floods its log fails here, naming the cap."""
+        try:
+            return requests.get(self.url + path, params=params, timeout=timeout)
+        finally:
+            if self.log is not None and self.log.flooded:
+                raise self.log.failure("`flask --app hello run`")
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        """End the server's whole process tree (and its container, when grading)."""
+        if self.process is not None:
+            sandbox.end(self.process)
+        if self.launch is not None:
+            self.launch.remove()
+            self.launch = None
         if self.log is not None:
-            self.log.close()
+            self.log.join(5)
+            self._output = self.log.text()  # still there for a failure message after the stop
             self.log = None
 
     def __enter__(self):

@@ -39,9 +39,9 @@ def cmd_sweep(args):
 
 
 def cmd_leftovers(args):
-    from . import labels
+    from . import labels, sandbox
 
-    names = labels.leftovers(engine_or_exit())
+    names = labels.leftovers(engine_or_exit()) + sandbox.leftovers()  # containers, networks, app processes
     for name in names:
         print(name)
     return 1 if names else 0
@@ -63,7 +63,7 @@ def parser():
     sweep = sub.add_parser("sweep", help="remove what killed checks left behind")
     sweep.add_argument("--all", action="store_true", help="also everything of live runs and the image cache")
     sweep.set_defaults(func=cmd_sweep)
-    sub.add_parser("leftovers", help="list labelled containers/networks/volumes; exit 1 if any").set_defaults(
+    sub.add_parser("leftovers", help="list labelled containers/networks/volumes and learner processes left running; exit 1 if any").set_defaults(
         func=cmd_leftovers)
     from . import demo, doctor, grade, hints, progress, reset, scaffold, watch
 

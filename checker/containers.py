@@ -22,7 +22,7 @@ from testcontainers.core.container import DockerContainer
 from testcontainers.core.network import Network
 from testcontainers.core.waiting_utils import WaitStrategy
 
-from . import builds, course, labels
+from . import builds, course, labels, limits
 from .builds import ANSI
 from .engine import client_kwargs
 from .failures import CheckFailure, both, quoted, tail
@@ -194,9 +194,10 @@ def logs(container):
 # --- containers ------------------------------------------------------------------------------
 
 def _container(image, **kwargs):
-    """A testcontainers DockerContainer carrying this run's labels."""
+    """A testcontainers DockerContainer carrying this run's labels and the limits of one submission."""
     extra = kwargs.pop("labels", {})
-    return DockerContainer(image, docker_client_kw=client_kwargs(), labels=labels.for_this_run(**extra), **kwargs)
+    return DockerContainer(image, docker_client_kw=client_kwargs(), labels=labels.for_this_run(**extra),
+                           **{**limits.run_kwargs(), **kwargs})
 
 
 def publish(container, port):
@@ -240,11 +241,10 @@ def start_web(image, env=None, network=None, aliases=(), links=None, timeout=20,
     container = publish(_container(image, env=env or {}), WEB_PORT)
     if network is not None:
         container.with_network(network).with_network_aliases(*aliases)
-    run_kwargs = dict(kwargs)
+    run_kwargs = {**container._kwargs, **kwargs}  # keep the labels and limits _container() set
     if links:
         run_kwargs["links"] = links
-    if run_kwargs:
-        container.with_kwargs(**run_kwargs)
+    container.with_kwargs(**run_kwargs)
     if wait:
         container.waiting_for(HttpReady(timeout))
     return _start(container)

@@ -91,6 +91,10 @@ MESSAGES = {
     "label.colon": {"en": ": ", "zh": "："},
     "sweep.count": {"en": "removed {n}", "zh": "已删除 {n} 个"},
     "check.unknown_error": {"en": "unknown error", "zh": "未知错误"},
+    "sweep.processes": {
+        "en": "Ended {n} app process(es) left running by an interrupted earlier check.",
+        "zh": "已结束之前被中断的检查遗留的 {n} 个应用进程。",
+    },
     "sweep.removed": {
         "en": "removed {n} container(s)/network(s) left by an interrupted earlier check",
         "zh": "已删除之前被中断的检查遗留的 {n} 个容器/网络",

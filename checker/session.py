@@ -66,7 +66,12 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False):
     from .doctor import brief
 
     brief()  # what is wrong with Python, packages or disk; the engine and images are checked below
-    if step.docker:
+    from . import sandbox
+
+    ended = sandbox.sweep_orphans()  # learner processes a killed earlier check left running
+    if ended:
+        print(msg("sweep.processes", n=ended))
+    if step.docker or sandbox.in_container():  # grading runs steps 01-02 in containers too
         client = engine_or_exit()
         swept = labels.sweep_orphans(client)
         if swept:
@@ -97,6 +102,7 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False):
         print("\n" + msg("check.interrupted"))
         code = 130
     finally:
+        sandbox.end_all()
         if client is not None:
             labels.sweep_this_run(client)
     summary = getattr(reporter, "summary", None)

@@ -8,8 +8,8 @@ from checker.failures import both, expect
 
 @pytest.fixture(scope="module")
 def module(folder):
-    """The learner's hello.py, imported in isolation."""
-    return apps.import_module(folder)
+    """What a runner process found importing the learner's hello.py: `app`, and its answer to GET /."""
+    return apps.inspect(folder, requests=[("GET", "/")])
 
 
 def test_app_is_defined(module):
@@ -20,15 +20,15 @@ def test_app_is_defined(module):
 
 
 def test_root_answers_hello(module):
-    """GET / answers 200 with the text `Hello, Flask` (in-process test client)
-    zh: GET / 返回 200 和文本 `Hello, Flask`（在进程内用测试客户端请求）
+    """GET / answers 200 with the text `Hello, Flask` (Flask's test client, in a process of its own)
+    zh: GET / 返回 200 和文本 `Hello, Flask`（在独立进程中用 Flask 测试客户端请求）
     """
-    response = apps.flask_app(module).test_client().get("/")
+    response = apps.flask_app(module)["responses"][0]
     # a route that is missing makes Flask itself answer 404
-    expect(response.status_code == 200, "code", both(
-        f"GET / answered {response.status_code}, expected 200", f"GET / 返回了 {response.status_code}，应为 200"),
+    expect(response["status"] == 200, "code", both(
+        f"GET / answered {response['status']}, expected 200", f"GET / 返回了 {response['status']}，应为 200"),
         fix="root-route")
-    text = response.get_data(as_text=True)
+    text = response["text"]
     # the chapter's exact text, no HTML around it
     expect(text.strip() == "Hello, Flask", "code", both(
         f"GET / answered {text[:80]!r}, expected 'Hello, Flask'", f"GET / 返回了 {text[:80]!r}，应为 'Hello, Flask'"),

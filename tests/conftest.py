@@ -29,8 +29,12 @@ def checker():
 
 @pytest.fixture(scope="session", autouse=True)
 def no_leftovers():
-    """After the whole run, no labelled container, network or volume may remain."""
+    """After the whole run, no labelled container, network or volume and no learner process may remain."""
     yield
+    from checker import sandbox
+
+    # the tests' own servers and runners have all been ended
+    assert sandbox.running() == [], f"learner processes still running: {sandbox.running()}"
     result = run_checker("leftovers")
-    # every check removes what it made, on pass and on fail
-    assert result.returncode == 0, f"labelled resources left behind:\n{result.stdout}"
+    # every check removes what it made, on pass and on fail, and ends every process it started
+    assert result.returncode == 0, f"labelled resources or learner processes left behind:\n{result.stdout}"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from checker import ROOT, course, labels
+from checker import ROOT, course, labels, sandbox
 from checker.engine import connect
 
 
@@ -49,8 +49,9 @@ def test_interrupted_check_cleans_up(client, signum):
     process.wait(timeout=30)
     # interrupted is not passed
     assert process.returncode != 0
-    # nothing the check made survives it
+    # nothing the check made survives it: no container, no app process
     assert owned_containers(client) == []
+    assert sandbox.leftovers() == []
 
 
 def test_killed_check_is_swept_by_the_next(client, checker):
@@ -139,3 +140,60 @@ def test_killed_compose_check_is_swept_by_its_labels(client, checker):
     # the labels the override put on containers, networks and volumes find all of them
     assert result.returncode == 0, result.stdout + result.stderr
     assert of_run(client, run_id) == []
+
+
+# an app that starts a process of its own when served: it outlives `flask run` unless its group is ended
+SPAWNING_APP = """
+import subprocess, sys, time
+from flask import Flask
+
+if "run" in sys.argv:
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    open("child.pid", "w").write(str(child.pid))
+app = Flask(__name__)
+
+
+@app.route("/")
+def hello():
+    if "run" in sys.argv:
+        time.sleep(30)  # holds the check here, served by flask run, while the test kills it
+    return "Hello, Flask"
+"""
+
+
+def running(pid):
+    """Whether `pid` runs (a zombie waiting to be reaped does not)."""
+    try:
+        return (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]) != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_killed_check_leaves_no_process_behind_the_next_run(checker, tmp_path):
+    """kill -9 of a check while it serves the app: the next run ends what the app had started."""
+    learner = tmp_path / "learner"
+    (learner / "01-hello-flask").mkdir(parents=True)
+    (learner / "01-hello-flask" / "hello.py").write_text(SPAWNING_APP)
+    pid_file = learner / "01-hello-flask" / "child.pid"
+    process = subprocess.Popen([sys.executable, "-m", "checker", "check", "1", "--target", str(learner)],
+                               cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not pid_file.exists() and process.poll() is None:
+        time.sleep(0.05)
+    time.sleep(0.3)  # the pid is written in full, the check is waiting for GET /
+    process.kill()
+    assert pid_file.exists(), "the check never served the app"
+    child = int(pid_file.read_text())
+    process.wait(timeout=10)
+    time.sleep(0.5)
+    assert running(child), "kill -9 should leave the app's own process behind"
+    pid_file.unlink()
+    result = checker("check", "1", "--target", str(learner))
+    # the orphan is ended and the learner is told so
+    assert "left running by an interrupted earlier check" in result.stdout, result.stdout + result.stderr
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and running(child):
+        time.sleep(0.05)
+    assert not running(child)
+    # and the second run's own app and child are gone too
+    assert sandbox.leftovers() == []
