@@ -63,6 +63,9 @@ class _FailFastWait(WaitStrategy):
         while time.monotonic() < deadline:
             gone = self.exited(container)
             if gone:
+                over = over_limit(container, gone[1])
+                if over:
+                    raise over
                 self.on_exit(container, *gone)
             try:
                 if self.ready(container):
@@ -80,9 +83,37 @@ class _FailFastWait(WaitStrategy):
                            fix="container-exited", log=tail(log))
 
     def on_timeout(self, container):
+        over = over_limit(container, logs(container))  # a fork bomb keeps running, failing to fork
+        if over:
+            raise over
         raise CheckFailure(self.layer, both(f"the container did not become ready within {self._startup_timeout:.0f} s",
                                             f"容器在 {self._startup_timeout:.0f} 秒内没有就绪"),
                            fix="container-silent", log=tail(logs(container)))
+
+
+# what a process prints when it may not start another one (the pids limit)
+FORK_FAILED = re.compile(r"Resource temporarily unavailable|can't start new thread|fork: retry|"
+                         r"BlockingIOError|Cannot allocate memory.*fork", re.IGNORECASE)
+
+
+def over_limit(container, log):
+    """The CheckFailure naming the limit a stopped container hit (memory, processes), or None."""
+    try:
+        state = container.get_wrapped_container().attrs.get("State", {})
+    except Exception:
+        state = {}
+    if state.get("OOMKilled"):
+        return CheckFailure("container", both(
+            f"the app used more than {limits.memory_mb()} MB of memory, the limit of a container in the checks, "
+            "and the engine stopped it",
+            f"应用用掉的内存超过了 {limits.memory_mb()} MB（检查中每个容器的上限），引擎终止了它"),
+            fix="memory-limit", log=tail(log, 6))
+    if FORK_FAILED.search(log or ""):
+        return CheckFailure("container", both(
+            f"the app could not start another process: a container in the checks may hold {limits.pids()}",
+            f"应用无法再启动新的进程：检查中每个容器最多只能有 {limits.pids()} 个进程"),
+            fix="pids-limit", log=tail(log, 6))
+    return None
 
 
 class RedisReady(_FailFastWait):
