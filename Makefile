@@ -75,7 +75,7 @@ test-podman: venv ## the solutions' checks against Podman's Docker API (starts i
 
 # --- learner and instructor commands ---------------------------------------------------------
 
-.PHONY: progress hint watch reset-step doctor demo grade
+.PHONY: progress hint watch reset-step doctor demo grade grade-merge
 
 progress: venv ## every step's state (not started / failing / passed) and the next step to do
 	@$(PY) -m checker progress --target "$(TARGET)"
@@ -95,8 +95,11 @@ doctor: venv ## check Python, packages, container engine, images, disk space and
 demo: venv ## see where you are going: the finished app with Redis on localhost:5000 until Ctrl-C (DEMO_PORT=, DEMO=compose)
 	@$(PY) -m checker demo
 
-grade: venv ## instructors: every step's check on a learner's copy, score table + JUnit XML: make grade DIR=path
+grade: venv ## instructors: grade a copy or a class (folder of copies, or a list of paths/git URLs): make grade DIR=path
 	@$(PY) -m checker grade "$(DIR)"
+
+grade-merge: venv ## instructors: join grading shards into one table/CSV/JUnit: make grade-merge OUT=dir SHARDS="a b"
+	@$(PY) -m checker grade-merge "$(OUT)" $(SHARDS)
 
 .PHONY: new-step
 new-step: venv ## authors: scaffold the next step from the last solution: make new-step SLUG=visit-counter

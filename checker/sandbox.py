@@ -361,7 +361,9 @@ def memory_text():
 
 
 def _no_report(module, code, log, timeout, where):
-    """The CheckFailure for a runner that gave no report: blocked, out of memory or killed."""
+    """The CheckFailure for a runner that gave no report: a fork bomb, blocked, out of memory or killed."""
+    if log.count(FORK_MARK) >= FORKS_SEEN_AS_BOMB:
+        return _pids_failure(module, log)
     if "Timeout (" in log:
         frames = blocked_frames(log, where)
         at = frames[0] if frames else "code outside your files (a library it called)"
@@ -369,8 +371,6 @@ def _no_report(module, code, log, timeout, where):
             f"importing {module}.py did not finish within {timeout:g} s; it was running: {at}",
             f"导入 {module}.py 在 {timeout:g} 秒内没有完成；当时正在运行：{at}"),
             fix="import-blocked", log="\n".join(frames[:8]))
-    if log.count(FORK_MARK) >= FORKS_SEEN_AS_BOMB:
-        return _pids_failure(module, log)
     if code == 137 or (code is not None and code < 0):  # SIGKILL: the memory limit, or the bound
         return CheckFailure("code", both(
             f"the process importing {module}.py was killed: it used more than {memory_text()} of memory "

@@ -8,22 +8,40 @@ as one class with small bounds. Its expect.toml:
     state = "failing"           # its state in the class results (a list: any of them)
     fix = "import-blocked"      # the hint the first failing check names (a list: any; "" for none)
     message = "..."             # optional: text the failure must show
+    base = "steps/02-flask-redis"  # optional: the folder the case's step folder is laid over
+    prepend = ["hello.py"]      # optional: case files put in front of the base's file of that name
 """
 
 import json
 import re
+import shutil
 import tomllib
 from pathlib import Path
 
 import pytest
 from conftest import run_checker
 
+from checker import ROOT
+
 CATALOG = Path(__file__).parent / "hostile"
 CASES = sorted(path.parent.name for path in CATALOG.glob("*/expect.toml"))
 HINT = re.compile(r"hint \[([a-z0-9-]+)\]")
 # small bounds, so that the whole catalog is graded in about a minute
-BOUNDS = {"WORKSHOP_IMPORT_TIMEOUT": "3", "WORKSHOP_LOG_MB": "1", "WORKSHOP_BUILD_TIMEOUT": "20",
+BOUNDS = {"WORKSHOP_IMPORT_TIMEOUT": "8", "WORKSHOP_LOG_MB": "1", "WORKSHOP_BUILD_TIMEOUT": "20",
           "GRADE_STEP_TIMEOUT": "60", "GRADE_JOBS": "2"}
+
+
+def lay_out(case, copy):
+    """Write the learner's copy of `case` to `copy`: its base, then its own files laid over it."""
+    with open(case / "expect.toml", "rb") as handle:
+        expected = tomllib.load(handle)
+    step = copy / expected["step"]
+    if "base" in expected:
+        shutil.copytree(ROOT / expected["base"], step)
+    for path in (case / expected["step"]).iterdir():
+        before = (step / path.name).read_text() if path.name in expected.get("prepend", []) else ""
+        step.mkdir(parents=True, exist_ok=True)
+        (step / path.name).write_text(path.read_text() + before)
 
 
 def as_list(value):
@@ -34,7 +52,10 @@ def as_list(value):
 def graded(tmp_path_factory):
     """The catalog graded as one class: (the grade's process result, its results folder)."""
     out = tmp_path_factory.mktemp("hostile")
-    result = run_checker("grade", str(CATALOG), "--out", str(out),
+    copies = out / "class"
+    for case in CASES:
+        lay_out(CATALOG / case, copies / case)
+    result = run_checker("grade", str(copies), "--out", str(out),
                          env={**BOUNDS, "WORKSHOP_STATE_DIR": str(out / "state")}, timeout=900)
     return result, out
 
