@@ -1,5 +1,6 @@
 """`make grade DIR=path`: every step's check on a learner's copy, a score table, one JUnit XML file."""
 
+import csv
 import shutil
 import subprocess
 import sys
@@ -71,3 +72,67 @@ def test_bad_dir(checker, tmp_path):
     for expected, result in results.items():
         assert result.returncode != 0 and expected in result.stderr, result.stderr
         assert "Traceback" not in result.stderr + result.stdout
+
+
+def copy_of(tmp_path, name, tree, inside=""):
+    """A learner's copy with step 1 from `tree` (solutions or steps), its step folders under `inside`."""
+    copy = tmp_path / name
+    shutil.copytree(ROOT / tree / STEPS[0].folder, copy / inside / STEPS[0].folder)
+    return copy
+
+
+def csv_rows(path):
+    """The rows of a class CSV, by copy name."""
+    with open(path, newline="") as handle:
+        return {row["copy"]: row for row in csv.DictReader(handle)}
+
+
+def test_class_from_a_list_resumes(checker, tmp_path):
+    """A list of paths and a git URL: each copy graded, one CSV and JUnit file; a re-run keeps unchanged copies."""
+    copy_of(tmp_path / "class", "solved", "solutions")
+    copy_of(tmp_path / "class", "untouched", "steps")
+    fork = copy_of(tmp_path, "fork", "solutions", inside="steps")  # a fork of the workshop: steps/ inside
+    for command in (["init", "-q"], ["add", "."], ["-c", "user.name=l", "-c", "user.email=l@x", "commit", "-qm", "1"]):
+        subprocess.run(["git", *command], cwd=fork, check=True, capture_output=True)
+    listing = tmp_path / "class.txt"
+    listing.write_text(f"# the class\nclass/solved\nclass/untouched\n\nfile://{fork}\n")
+    out = tmp_path / "out"
+    env = {"GRADE_JOBS": "2", "WORKSHOP_STATE_DIR": str(tmp_path / "state")}
+    result = checker("grade", str(listing), "--out", str(out), env=env)
+    # one copy fails step 1: exit 1, and a table with every copy
+    assert result.returncode == 1, result.stdout + result.stderr
+    rows = csv_rows(out / "class.csv")
+    assert sorted(rows) == ["fork", "solved", "untouched"]
+    # step 1 passed by the solved copy and the cloned fork, not by the untouched starter
+    assert rows["solved"][STEPS[0].folder].endswith("passed") and rows["fork"][STEPS[0].folder].endswith("passed")
+    assert rows["untouched"][STEPS[0].folder].endswith("failing")
+    suites = [suite.get("name") for suite in ET.parse(out / "class-junit.xml").getroot().iter("testsuite")]
+    assert f"fork/{STEPS[0].folder}" in suites and len(suites) == 3 * len(STEPS)
+    # a re-run grades nothing again: the files did not change
+    again = checker("grade", str(listing), "--out", str(out), env=env)
+    assert again.stdout.count("unchanged since the last grade") == 3, again.stdout
+    # a changed copy is graded again, the others are kept
+    (tmp_path / "class" / "untouched" / STEPS[0].folder / "hello.py").write_text(
+        (ROOT / "solutions" / STEPS[0].folder / "hello.py").read_text())
+    third = checker("grade", str(listing), "--out", str(out), env=env)
+    assert third.stdout.count("unchanged since the last grade") == 2, third.stdout
+    assert csv_rows(out / "class.csv")["untouched"][STEPS[0].folder].endswith("passed")
+
+
+def test_shards_and_merge(checker, tmp_path):
+    """GRADE_SHARD=i/N grades every N-th copy of a folder; grade-merge joins the shards into one result."""
+    for name, tree in (("ann", "solutions"), ("bob", "steps"), ("cai", "solutions")):
+        copy_of(tmp_path / "class", name, tree)
+    env = {"GRADE_JOBS": "1", "WORKSHOP_STATE_DIR": str(tmp_path / "state")}
+    for shard in ("1/2", "2/2"):
+        checker("grade", str(tmp_path / "class"), "--out", str(tmp_path / shard.replace("/", "-")),
+                env={**env, "GRADE_SHARD": shard})
+    # the first shard has the 1st and 3rd copy, the second the 2nd
+    assert sorted(csv_rows(tmp_path / "1-2" / "class.csv")) == ["ann", "cai"]
+    assert sorted(csv_rows(tmp_path / "2-2" / "class.csv")) == ["bob"]
+    merged = checker("grade-merge", str(tmp_path / "all"), str(tmp_path / "1-2"), str(tmp_path / "2-2"))
+    assert merged.returncode == 1, merged.stdout + merged.stderr
+    assert sorted(csv_rows(tmp_path / "all" / "class.csv")) == ["ann", "bob", "cai"]
+    # a shard that does not exist is refused with a message
+    bad = checker("grade", str(tmp_path / "class"), env={**env, "GRADE_SHARD": "3/2"})
+    assert bad.returncode == 2 and "GRADE_SHARD must be i/N" in bad.stderr
