@@ -102,17 +102,18 @@ def over_limit(container, log):
         state = container.get_wrapped_container().attrs.get("State", {})
     except Exception:
         state = {}
+    # a fork bomb also runs out of memory: its fork failures say what it did
+    if FORK_FAILED.search(log or ""):
+        return CheckFailure("container", both(
+            f"the app could not start another process: a container in the checks may hold {limits.pids()}",
+            f"应用无法再启动新的进程：检查中每个容器最多只能有 {limits.pids()} 个进程"),
+            fix="pids-limit", log=tail(log, 6))
     if state.get("OOMKilled"):
         return CheckFailure("container", both(
             f"the app used more than {limits.memory_mb()} MB of memory, the limit of a container in the checks, "
             "and the engine stopped it",
             f"应用用掉的内存超过了 {limits.memory_mb()} MB（检查中每个容器的上限），引擎终止了它"),
             fix="memory-limit", log=tail(log, 6))
-    if FORK_FAILED.search(log or ""):
-        return CheckFailure("container", both(
-            f"the app could not start another process: a container in the checks may hold {limits.pids()}",
-            f"应用无法再启动新的进程：检查中每个容器最多只能有 {limits.pids()} 个进程"),
-            fix="pids-limit", log=tail(log, 6))
     return None
 
 

@@ -76,7 +76,8 @@ def main():
     os.dup2(2, 1)  # from here on, what the learner's code prints is log, not report
     sys.stdout = sys.stderr
     folder = os.getcwd()
-    sys.path.insert(0, folder)
+    # the learner's folder instead of the runner's own: the checker's modules are not importable here
+    sys.path[0] = folder
     sys.dont_write_bytecode = True  # no __pycache__ in the learner's folder
     # the stacks of every thread go to the log when the bound expires, then the process ends
     faulthandler.dump_traceback_later(request["timeout"], exit=True)
