@@ -27,7 +27,8 @@ CHINESE = {
     "reset-step": "恢复某一步的起始代码，先备份你的文件：make reset-step 2（YES=1 跳过确认）",
     "doctor": "检查 Python、Python 包、容器引擎、镜像、磁盘空间和端口，并给出修复办法",
     "demo": "先看看终点：完成版应用和 Redis 运行在 localhost:5000，按 Ctrl-C 结束（DEMO_PORT= 换端口）",
-    "grade": "讲师用：对学员的副本运行每一步的检查，输出评分表和 JUnit XML：make grade DIR=路径",
+    "grade": "讲师用：为一份副本或整个班级评分（装着多份副本的目录，或列出路径/git 地址的文件）：make grade DIR=路径",
+    "grade-merge": '讲师用：把多个分片的评分结果合并成一张表、一个 CSV 和一个 JUnit 文件：make grade-merge OUT=目录 SHARDS="a b"',
     "new-step": "课程作者用：以上一步的参考答案为底，生成下一步的骨架：make new-step SLUG=visit-counter",
     "bench": "测量 flask run 与 gunicorn 的差距（wrk）、镜像大小、检查耗时与其下限（5 分钟以内）",
 }

@@ -406,5 +406,5 @@ def failure_of(report, module="hello"):
             log=tail(report["error"], 8))
     if report.get("error_type") == "BlockingIOError" or "Resource temporarily unavailable" in report["error"]:
         return _pids_failure(module, report["error"])
-    return CheckFailure("code", f"importing {module}.py raised an error", fix="import-error",
-                        log=tail(report["error"], 8))
+    return CheckFailure("code", both(f"importing {module}.py raised an error", f"导入 {module}.py 时出错"),
+                        fix="import-error", log=tail(report["error"], 8))
