@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -163,14 +164,37 @@ def grade_one(name, source, out):
     env = {**os.environ, "WORKSHOP_RUN_ID": f"grade-{uuid.uuid4().hex[:10]}",
            "WORKSHOP_STATE_DIR": str(out / "state" / name), "WORKSHOP_SANDBOX": "container"}
     with open(out / "logs" / f"{name}.log", "w") as log:
-        code = subprocess.run([sys.executable, "-m", "checker", "grade", str(root), "--xml",
-                               str(out / "junit" / f"{name}.xml"), "--json", str(steps_json)],
-                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT).returncode
+        process = subprocess.Popen([sys.executable, "-m", "checker", "grade", str(root), "--xml",
+                                    str(out / "junit" / f"{name}.xml"), "--json", str(steps_json)],
+                                   cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        _graders.add(process)
+        try:
+            code = process.wait()
+        finally:
+            _graders.discard(process)
     if steps_json.is_file():
         result["steps"] = json.loads(steps_json.read_text())
     else:
         result["error"] = msg("class.grade_failed", code=code, log=f"logs/{name}.log")
     return _save(result, out, started)
+
+
+_graders = set()  # the grading processes running now, to stop with the class grade
+
+
+def _stop_graders():
+    """SIGTERM to every running grade (each cleans up its containers and processes), then wait."""
+    for process in list(_graders):
+        process.terminate()
+    for process in list(_graders):
+        try:
+            process.wait(60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _save(result, out, started):
@@ -260,8 +284,15 @@ def grade_class(arg, out=None):
         done.append(result)
         return result
 
-    with ThreadPoolExecutor(max_workers=count) as pool:
+    signal.signal(signal.SIGTERM, _interrupt)  # a cancelled CI job stops every grade it started
+    pool = ThreadPoolExecutor(max_workers=count)
+    try:
         results = list(pool.map(one, items))
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        _stop_graders()
+        raise
+    pool.shutdown()
     print()
     print(write_class(results, out))
     print()

@@ -149,8 +149,10 @@ def sweep_orphans():
             continue
         if record["checker"] == os.getpid() or _alive(record["checker"], record.get("checker_started")):
             continue  # its checker still runs and will end it
-        # the leader may be gone while its children still hold the group
-        if _signal_group(record["pid"], signal.SIGKILL):
+        # the leader may be gone while its children still hold the group; a live leader must be ours
+        leader = start_time(record["pid"])
+        reused = leader is not None and record.get("started") is not None and leader != record["started"]
+        if not reused and _signal_group(record["pid"], signal.SIGKILL):
             ended += 1
         path.unlink(missing_ok=True)
     return ended

@@ -1,10 +1,14 @@
 """`make grade DIR=path`: every step's check on a learner's copy, a score table, one JUnit XML file."""
 
 import csv
+import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 from checker import ROOT, course
 
@@ -136,3 +140,36 @@ def test_shards_and_merge(checker, tmp_path):
     # a shard that does not exist is refused with a message
     bad = checker("grade", str(tmp_path / "class"), env={**env, "GRADE_SHARD": "3/2"})
     assert bad.returncode == 2 and "GRADE_SHARD must be i/N" in bad.stderr
+
+
+def processes_naming(text):
+    """Pids of the processes whose command line contains `text`."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if text in cmdline.read_bytes().decode(errors="replace"):
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            pass
+    return found
+
+
+def test_sigterm_stops_the_whole_class(tmp_path):
+    """SIGTERM to the class grade alone (a cancelled CI job) stops every grade it started, and their apps."""
+    for name in ("slow-1", "slow-2"):
+        copy = copy_of(tmp_path / "class", name, "steps")
+        (copy / STEPS[0].folder / "hello.py").write_text("import time\ntime.sleep(600)\n")
+    env = {**os.environ, "GRADE_JOBS": "2", "WORKSHOP_IMPORT_TIMEOUT": "300", "WORKSHOP_LANG": "en",
+           "WORKSHOP_STATE_DIR": str(tmp_path / "state")}
+    grader = subprocess.Popen([sys.executable, "-m", "checker", "grade", str(tmp_path / "class"), "--out",
+                               str(tmp_path / "out")], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(processes_naming(str(tmp_path / "class" / "slow-"))) < 2:
+        time.sleep(0.2)
+    time.sleep(3)  # both grades are importing the sleeping hello.py now
+    grader.send_signal(signal.SIGTERM)
+    grader.communicate(timeout=120)
+    # interrupted is not passed
+    assert grader.returncode != 0
+    # no grade of the class and nothing they started is left
+    assert processes_naming(str(tmp_path / "class")) == []
