@@ -38,24 +38,35 @@ def memory_limit_mb():
 
 # --- starting and ending process trees -------------------------------------------------------
 
-def _die_with_parent():
-    """In the child before exec: end it when the checker dies, and cap its memory (Linux)."""
-    try:
-        import ctypes
+try:  # loaded here, not in the child: importing between fork and exec can deadlock
+    import ctypes
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if in_container():
-        return  # the docker client runs here; the container's own limits bound the learner's code
-    try:
-        import resource
+    _LIBC = ctypes.CDLL(None, use_errno=True)
+except (ImportError, OSError):
+    _LIBC = None
+try:
+    import resource
+except ImportError:  # not on Windows
+    resource = None
 
-        limit = memory_limit_mb() * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ImportError, ValueError, OSError):
-        pass
+
+def _child_setup(memory_bytes):
+    """What runs in the child before exec: end it when the checker dies (Linux), cap its memory.
+
+    Only calls of things prepared beforehand: the child of a threaded process must not import.
+    """
+    def setup():
+        if _LIBC is not None:
+            try:
+                _LIBC.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+            except AttributeError:
+                pass
+        if memory_bytes and resource is not None:
+            try:
+                resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+            except (ValueError, OSError):
+                pass
+    return setup
 
 
 def start_time(pid):
@@ -84,9 +95,11 @@ _live = {}  # pid -> Popen, the learner processes this checker started and has n
 
 def spawn(command, cwd, env, stdin=None, stdout=None, stderr=None):
     """Popen `command` as a learner process: its own session, memory cap, death with the checker, registered."""
+    # in a container the docker client runs here: the container's own limits bound the learner's code
+    memory = 0 if in_container() else memory_limit_mb() * 1024 * 1024
     process = subprocess.Popen(
         command, cwd=cwd, env=env, stdin=stdin, stdout=stdout, stderr=stderr,
-        start_new_session=True, preexec_fn=_die_with_parent if os.name == "posix" else None,
+        start_new_session=True, preexec_fn=_child_setup(memory) if os.name == "posix" else None,
     )
     _live[process.pid] = process
     record = {"pid": process.pid, "started": start_time(process.pid), "checker": os.getpid(),
