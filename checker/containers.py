@@ -118,9 +118,18 @@ def over_limit(container, log):
 
 
 class RedisReady(_FailFastWait):
-    """Redis answers PING through its published port."""
+    """Redis answers PING through its published port; `running` (an Event) is set when waiting begins."""
 
     layer = "redis"
+
+    def __init__(self, timeout, running=None):
+        super().__init__(timeout)
+        self.running = running
+
+    def wait_until_ready(self, container):
+        if self.running is not None:
+            self.running.set()  # the engine started the process: its network aliases resolve now
+        super().wait_until_ready(container)
 
     def ready(self, container):
         client = redis.Redis(host=container.get_container_host_ip(), port=container.get_exposed_port(6379),
@@ -250,15 +259,16 @@ def volume(client):
     return client.volumes.create(name=unique("data"), labels=labels.for_this_run())
 
 
-def start_redis(network=None, aliases=(), volumes=None, command=None, timeout=20):
-    """Redis (the course image) started and answering PING, published on 127.0.0.1."""
+def start_redis(network=None, aliases=(), volumes=None, command=None, timeout=20, running=None):
+    """Redis (the course image) started and answering PING, published on 127.0.0.1; `running` (an
+    Event), if given, is set as soon as the engine has started its process."""
     container = publish(_container(course.images()["redis"], command=command), 6379)
     if network is not None:
         container.with_network(network).with_network_aliases(*aliases)
     for source, mount in (volumes or {}).items():
         # testcontainers passes its own volumes= to the engine: add each mount through it
         container.with_volume_mapping(source, mount["bind"], mount.get("mode", "rw"))
-    container.waiting_for(RedisReady(timeout))
+    container.waiting_for(RedisReady(timeout, running))
     return _start(container)
 
 
@@ -358,10 +368,12 @@ def build(client, folder, step):
     image = client.images.get(tag)
     if previous and previous != image.id:
         _remove_quietly(client, previous)  # the older build of this folder, untagged now (`<none>`)
-    try:
-        prune_cache(client)
-    except docker.errors.APIError:
-        pass  # keeping a few images too many is no reason to fail the learner's check
+    if previous is None:
+        # only a new tag can push the cache over CACHE_KEEP: a rebuild spares the engine the listing
+        try:
+            prune_cache(client)
+        except docker.errors.APIError:
+            pass  # keeping a few images too many is no reason to fail the learner's check
     return image
 
 

@@ -6,6 +6,9 @@ Any check from step 04 on uses it through the fixtures of checks/conftest.py (`n
 to the new host port the engine gives it after `docker restart`.
 """
 
+import threading
+import weakref
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
@@ -39,20 +42,56 @@ def remove(resource):
         pass
 
 
-def start_redis(network, volume=None, conf=None, aliases=(REDIS_ALIAS,)):
-    """Redis on `network` under `aliases`, its data on `volume` (at /data), started with the file `conf`."""
+def start_redis(network, volume=None, conf=None, aliases=(REDIS_ALIAS,), running=None):
+    """Redis on `network` under `aliases`, its data on `volume` (at /data), started with the file `conf`;
+    `running` (a threading.Event) is set once its process runs, before it answers PING."""
     volumes = {}
     if volume is not None:
         volumes[volume.name] = {"bind": DATA, "mode": "rw"}
     if conf is not None:
         volumes[str(Path(conf).resolve())] = {"bind": REDIS_CONF, "mode": "ro"}
-    return containers.start_redis(network, aliases=aliases, volumes=volumes,
+    return containers.start_redis(network, aliases=aliases, volumes=volumes, running=running,
                                   command=f"redis-server {REDIS_CONF}" if conf is not None else None)
 
 
 def redis_env(alias=REDIS_ALIAS):
     """The environment that points the app at Redis on the network."""
     return {"REDIS_HOST": alias, "REDIS_PORT": str(REDIS_PORT)}
+
+
+class Background:
+    """Containers started in a thread while the check goes on: result() waits for them and raises their
+    failure in the check that needs them; close() waits too, then stops what was started."""
+
+    def __init__(self, start, stop):
+        self._stop = stop
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="workshop-start")
+        self._future = self._pool.submit(start)
+        _pending.add(self)
+
+    def result(self):
+        return self._future.result()
+
+    def close(self):
+        try:
+            started = self._future.result()
+        except BaseException:
+            started = None  # a start that failed removed its own container
+        finally:
+            self._pool.shutdown()
+            _pending.discard(self)
+        if started is not None:
+            self._stop(started)
+
+
+_pending = weakref.WeakSet()
+
+
+def settle():
+    """Wait for every start still running in the background and stop what it started (before a sweep,
+    so that no container appears after it)."""
+    for started in list(_pending):
+        started.close()
 
 
 class Deployment:
@@ -74,6 +113,7 @@ class Deployment:
         self.redis_aliases = tuple(redis_aliases)
         self.web_options = web_options
         self.redis = self.web = None
+        self._base = None  # the web container's published address, asked again after a restart
 
     @classmethod
     def around(cls, web, redis):
@@ -83,15 +123,37 @@ class Deployment:
         return made
 
     def start(self):
-        self.redis = start_redis(self.network, self.volume, self.conf, self.redis_aliases)
-        self.web = containers.start_web(getattr(self.image, "id", self.image), env=self.env, network=self.network,
-                                        **self.web_options)
+        """Start Redis, and the web container as soon as Redis's process runs (its name then resolves on
+        the network): the app starts up while Redis gets ready. Both answer when this returns."""
+        running, started, failed = threading.Event(), [], []
+
+        def redis_side():
+            try:
+                started.append(start_redis(self.network, self.volume, self.conf, self.redis_aliases, running))
+            except BaseException as error:
+                failed.append(error)
+            finally:
+                running.set()
+
+        thread = threading.Thread(target=redis_side, daemon=True)
+        thread.start()
+        running.wait()
+        try:
+            if not failed:
+                self.web = containers.start_web(getattr(self.image, "id", self.image), env=self.env,
+                                                network=self.network, **self.web_options)
+        finally:
+            thread.join()
+            self.redis = started[0] if started else None
+        if failed:
+            raise failed[0]  # Redis's own failure comes first: the web container depends on it
         return self
 
     def stop(self):
-        for container in (self.web, self.redis):
-            if container is not None:
-                containers.stop(container)
+        """Remove both containers, at the same time."""
+        running = [container for container in (self.web, self.redis) if container is not None]
+        with ThreadPoolExecutor(2, thread_name_prefix="workshop-stop") as pool:
+            list(pool.map(containers.stop, running))
 
     def __enter__(self):
         try:
@@ -107,7 +169,9 @@ class Deployment:
 
     def url(self, path="/"):
         """The address of `path` on the web container's published port, as it is now."""
-        return containers.url(self.web, path)
+        if self._base is None:
+            self._base = containers.url(self.web, "")
+        return self._base + path
 
     def get(self, path, session=None, timeout=15, **params):
         """GET `path` on the web container (through `session` if given)."""
@@ -115,6 +179,7 @@ class Deployment:
 
     def restart_web(self):
         """`docker restart` the web container; url() and get() follow it to its new host port."""
+        self._base = None
         containers.restart(self.web)
 
     def web_state(self):

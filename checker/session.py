@@ -103,6 +103,8 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False):
         code = 130
     finally:
         sandbox.end_all()
+        if "checker.deploy" in sys.modules:
+            sys.modules["checker.deploy"].settle()  # starts still running in the background end first
         if client is not None:
             labels.sweep_this_run(client)
     summary = getattr(reporter, "summary", None)

@@ -6,7 +6,7 @@ import pytest
 
 from checker import containers, contract
 from checker.deploy import REDIS_ALIAS as ALIAS
-from checker.deploy import Deployment, answered, set_and_get, stored_and_served
+from checker.deploy import Background, Deployment, answered, set_and_get, stored_and_served
 from checker.engine import kind
 from checker.failures import both, expect
 
@@ -17,6 +17,29 @@ KEY, VALUE = "imooc", "imooc.com"
 def web_env():
     """No REDIS_* variables in the web container: the image's defaults apply."""
     return {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def routed(image, network):
+    """A second Redis under a name of its own and your app told its name by REDIS_HOST, started in the background."""
+    alias = f"cache-{uuid.uuid4().hex[:6]}"
+    started = Background(Deployment(image, network, env={"REDIS_HOST": alias}, redis_aliases=(alias,)).__enter__,
+                         lambda running: running.stop())
+    started.alias = alias
+    yield started
+    started.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def linked(engine, image, redis_container):
+    """Your app linked to the shared Redis as `redis-host`, started in the background (None on Podman: no links)."""
+    if kind(engine)[0] == "Podman":
+        yield None
+        return
+    name = redis_container.get_wrapped_container().name
+    started = Background(lambda: containers.start_web(image.id, links={name: ALIAS}), containers.stop)
+    yield started
+    started.close()
 
 
 def test_image_builds(image):
@@ -63,47 +86,42 @@ def test_restarted_web_keeps_data(deployment):
            fix="lost-on-restart", log=deployment.web_log())
 
 
-def test_redis_host_is_read(image, network, deployment):
+def test_redis_host_is_read(routed, deployment):
     """with REDIS_HOST=cache-… the app uses that Redis, not a host name written in the code
     zh: REDIS_HOST=cache-… 时，应用连的是那个 Redis，而不是代码里写死的主机名
     """
-    alias = f"cache-{uuid.uuid4().hex[:6]}"
-    with Deployment(image, network, env={"REDIS_HOST": alias}, redis_aliases=(alias,)) as routed:
-        key = f"routed-{uuid.uuid4().hex[:6]}"
-        stored = set_and_get(routed, key, "by REDIS_HOST", host=alias)
-        elsewhere = deployment.redis_get(key)
-        # the value must land in the Redis that REDIS_HOST names
-        expect(stored == b"by REDIS_HOST", "code", both(
-            f"with REDIS_HOST={alias} the value did not reach the Redis called {alias}"
-            + (f"; it went to the one called {ALIAS}: that name is written in hello.py" if elsewhere else ""),
-            f"设置了 REDIS_HOST={alias}，值却没有写进名为 {alias} 的 Redis"
-            + (f"，而是写进了名为 {ALIAS} 的那个：这个名字是 hello.py 里写死的" if elsewhere else "")),
-            fix="redis-host-ignored")
+    alias = routed.alias
+    key = f"routed-{uuid.uuid4().hex[:6]}"
+    stored = set_and_get(routed.result(), key, "by REDIS_HOST", host=alias)
+    elsewhere = deployment.redis_get(key)
+    # the value must land in the Redis that REDIS_HOST names
+    expect(stored == b"by REDIS_HOST", "code", both(
+        f"with REDIS_HOST={alias} the value did not reach the Redis called {alias}"
+        + (f"; it went to the one called {ALIAS}: that name is written in hello.py" if elsewhere else ""),
+        f"设置了 REDIS_HOST={alias}，值却没有写进名为 {alias} 的 Redis"
+        + (f"，而是写进了名为 {ALIAS} 的那个：这个名字是 hello.py 里写死的" if elsewhere else "")),
+        fix="redis-host-ignored")
 
 
-def test_legacy_link(engine, image, redis_container, redis_db, record_property):
+def test_legacy_link(linked, redis_container, redis_db, record_property):
     """as the chapter deploys it: `--link <redis>:redis-host` on the default bridge, no -e option
     zh: 按教程的方式部署：默认 bridge 网络上用 `--link <redis>:redis-host`，不加 -e 参数
     """
-    if kind(engine)[0] == "Podman":
+    if linked is None:
         # Podman's Docker API refuses links ("link is not supported"): nothing the learner could fix
         record_property("note", both("skipped: Podman has no --link; the network checks above stand for it",
                                      "已跳过：Podman 不支持 --link，上面几项网络检查已经覆盖了它"))
         pytest.skip("Podman refuses legacy links")
-    name = redis_container.get_wrapped_container().name
-    linked = Deployment.around(containers.start_web(image.id, links={name: ALIAS}), redis_container)
-    try:
-        stored = set_and_get(linked, KEY, VALUE)
-        # the link writes `redis-host` into the web container's /etc/hosts; the image's default does the rest
-        expect(stored == VALUE.encode(), "redis", both(f"through the link, Redis holds {stored!r} under {KEY!r}",
-                                                       f"通过 link 写入后，Redis 中键 {KEY!r} 的值是 {stored!r}"),
-               fix="link-failed")
-        response = linked.get("/get", key=KEY)
-        answered(linked, response, 200, "link-failed")
-        expect(response.text == VALUE, "code",
-               both(f"/get answered {response.text[:100]!r}", f"/get 返回了 {response.text[:100]!r}"), fix="link-failed")
-    finally:
-        containers.stop(linked.web)
+    linked = Deployment.around(linked.result(), redis_container)
+    stored = set_and_get(linked, KEY, VALUE)
+    # the link writes `redis-host` into the web container's /etc/hosts; the image's default does the rest
+    expect(stored == VALUE.encode(), "redis", both(f"through the link, Redis holds {stored!r} under {KEY!r}",
+                                                   f"通过 link 写入后，Redis 中键 {KEY!r} 的值是 {stored!r}"),
+           fix="link-failed")
+    response = linked.get("/get", key=KEY)
+    answered(linked, response, 200, "link-failed")
+    expect(response.text == VALUE, "code",
+           both(f"/get answered {response.text[:100]!r}", f"/get 返回了 {response.text[:100]!r}"), fix="link-failed")
 
 
 def test_contract(deployment):
