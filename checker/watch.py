@@ -15,7 +15,7 @@ from pathlib import Path
 from . import ROOT
 from .messages import msg
 
-DEBOUNCE = 0.4       # seconds of quiet after the last change before checking again
+DEBOUNCE = 0.2       # seconds of quiet after the last change before checking again (editors save in bursts of ms)
 POLL_SECONDS = 1.0
 # file systems whose changes inotify (and friends) do not report
 POLLED_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "v9fs", "drvfs", "fuse.sshfs", "sshfs",
