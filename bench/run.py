@@ -6,8 +6,11 @@
    (gunicorn + Flask, no Redis call) as the hello-world baseline that shows what the Redis
    round-trip costs.
 2. Image sizes of every solution with a Dockerfile (steps 03-05 today) next to the 943 MB image of the original chapter.
-3. Warm `make check-step N TARGET=solutions` wall time per step next to its floor: the bare start
-   time of the containers that step's check needs.
+3. Warm `make check-step N TARGET=solutions` wall time per step next to its floor: the same
+   containers started bare with the docker CLI until they answer (for step 02, Redis and `flask run`);
+   medians of CHECK_RUNS rounds taken in turns.
+4. `make watch N` for steps 03 and 04: from saving a one-line change to the end of the re-check;
+   and the first check of step 03 after its requirements changed (pip fetches again), reported only.
 
 Everything it creates carries this run's labels and is removed at the end, on Ctrl-C and on SIGTERM.
 Prints a table and writes bench/results/latest.json.
@@ -16,11 +19,15 @@ Prints a table and writes bench/results/latest.json.
 import json
 import os
 import platform
+import queue
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -28,7 +35,7 @@ import docker
 import requests
 
 from checker import ROOT, builds, containers, course, labels, sizes
-from checker.deploy import Deployment, redis_env, remove
+from checker.deploy import DATA, REDIS_ALIAS, REDIS_CONF, Deployment, redis_env, remove
 from checker.engine import connect
 
 RESULTS = ROOT / "bench" / "results" / "latest.json"
@@ -36,6 +43,8 @@ CHAPTER_IMAGE_MB = 943           # `docker images` in the chapter: python:3 + fl
 DURATION, THREADS, CONNECTIONS = 4, 2, 16   # each wrk run: seconds, threads, open connections
 ROUNDS = 3                       # each scenario runs this often, taking turns with the others
 WARMUP = 1                       # seconds of unrecorded load before a scenario's first run
+CHECK_RUNS = 3                   # warm checks (and floors) per step, taken in turns; the median counts
+WATCH_RUNS = 3                   # saves per step in `make watch`; the median counts
 PIN = "workshop-bench/"          # repository of the tags that keep the bench's images during the run
 
 
@@ -200,29 +209,110 @@ def bench_sizes(client, images):
     return found
 
 
+def docker(*args):
+    """The docker CLI, aimed at the engine the checker uses; its output."""
+    done = subprocess.run(["docker", *args], check=True, capture_output=True, text=True, timeout=120,
+                          env=builds._cli_environment())
+    return done.stdout.strip()
+
+
+def label_options():
+    """--label options carrying this run's labels (the sweeps find what the floor leaves)."""
+    return [f"--label={key}={value}" for key, value in labels.for_this_run().items()]
+
+
+def published(container, port):
+    """The 127.0.0.1 host port the engine published `port` of `container` on."""
+    return int(docker("port", container, str(port)).splitlines()[0].rsplit(":", 1)[1])
+
+
+def until(ready, timeout=60):
+    """Poll `ready()` every 20 ms until it holds (errors count as not yet)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if ready():
+                return
+        except Exception:
+            pass
+        time.sleep(0.02)
+    raise RuntimeError("the floor's containers did not answer within 60 s")
+
+
+def pings(port):
+    """Redis on 127.0.0.1:`port` answers PING."""
+    with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+        connection.sendall(b"PING\r\n")
+        return connection.recv(16).startswith(b"+PONG")
+
+
+def answers(port):
+    """Something on 127.0.0.1:`port` answers HTTP."""
+    requests.get(f"http://127.0.0.1:{port}/", timeout=1)
+    return True
+
+
+def bare_start(number, image):
+    """Seconds to start, with the docker CLI and nothing else, the containers step `number`'s check
+    needs until they answer; and the commands that remove them again."""
+    step, folder = solution(number)
+    redis_image = course.images()["redis"]
+    made, started = [], time.monotonic()
+    try:
+        if image is None:  # Redis and `flask run` of the app on the host, as the step's check runs them
+            redis_id = docker("run", "-d", *label_options(), "-p", "127.0.0.1::6379", redis_image)
+            made.append(("rm", "-f", "-v", redis_id))
+            redis_port = published(redis_id, 6379)
+            web_port = free_port()
+            flask = subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "hello", "run", "--port", str(web_port)], cwd=folder,
+                env={**os.environ, "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_port)},
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+            made.append(flask)
+            until(lambda: pings(redis_port) and answers(web_port))
+        elif number == min(in_containers()):  # the image alone
+            web_id = docker("run", "-d", *label_options(), "-p", "127.0.0.1::5000", image.id)
+            made.append(("rm", "-f", "-v", web_id))
+            until(lambda: answers(published(web_id, 5000)))
+        else:  # a network, a volume, Redis (with the step's redis.conf) and the web container on it
+            network = docker("network", "create", *label_options(), containers.unique("net"))
+            made.append(("network", "rm", network))
+            volume = docker("volume", "create", *label_options(), containers.unique("data"))
+            made.append(("volume", "rm", "-f", volume))
+            conf = folder / "redis.conf"
+            mounts = ["-v", f"{volume}:{DATA}"] + (["-v", f"{conf}:{REDIS_CONF}:ro"] if conf.is_file() else [])
+            command = ["redis-server", REDIS_CONF] if conf.is_file() else []
+            redis_id = docker("run", "-d", *label_options(), "--network", network, "--network-alias", REDIS_ALIAS,
+                              "-p", "127.0.0.1::6379", *mounts, redis_image, *command)
+            made.insert(0, ("rm", "-f", "-v", redis_id))
+            environment = [f"--env={key}={value}" for key, value in redis_env().items()]
+            web_id = docker("run", "-d", *label_options(), "--network", network, "-p", "127.0.0.1::5000",
+                            *environment, image.id)
+            made.insert(0, ("rm", "-f", "-v", web_id))
+            redis_port, web_port = published(redis_id, 6379), published(web_id, 5000)
+            until(lambda: pings(redis_port) and answers(web_port))
+        return time.monotonic() - started
+    finally:
+        for undo in made:
+            if isinstance(undo, subprocess.Popen):
+                undo.terminate()
+                undo.wait(timeout=30)
+            else:
+                subprocess.run(["docker", *undo], capture_output=True, timeout=120, env=builds._cli_environment())
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def floor(client, number, images, pins):
-    """Seconds to start, bare, the containers step `number`'s check needs until they answer: none for a
-    step outside containers, Redis for one without a Dockerfile, the web container for the first step
-    with one, and network, Redis and web for every later step."""
+    """The floor of step `number`'s check (see bare_start); None for a step outside containers."""
     step = course.find(number)
     if not step.docker:
         return None
-    if number not in images:
-        started = time.monotonic()
-        redis_container = containers.start_redis()
-        seconds = time.monotonic() - started
-        containers.stop(redis_container)
-        return seconds
-    image = available(client, number, images, pins)
-    if number == min(images):
-        started = time.monotonic()
-        web = containers.start_web(image.id)
-        seconds = time.monotonic() - started
-        containers.stop(web)
-        return seconds
-    deployment = deploy(client, image, solution(number)[1])
-    undeploy(deployment)
-    return deployment.seconds
+    return bare_start(number, available(client, number, images, pins) if number in images else None)
 
 
 def in_containers():
@@ -248,23 +338,119 @@ def run_check(number, env):
 
 
 def bench_checks(client, images, pins):
-    """Warm `make check-step N TARGET=solutions` (images already built) next to its floor."""
+    """Warm `make check-step N TARGET=solutions` (images already built) next to its floor, CHECK_RUNS
+    rounds taken in turns; the medians and their ratio."""
     env = {key: value for key, value in os.environ.items() if key != "WORKSHOP_RUN_ID"}
     env["WORKSHOP_LANG"] = "en"
+    runs = {}
+    for round_number in range(1, CHECK_RUNS + 1):
+        say(f"… warm checks and their floors, round {round_number}/{CHECK_RUNS}")
+        for step in course.steps():
+            started = time.monotonic()
+            code = run_check(step.number, env)
+            seconds = time.monotonic() - started
+            bare = floor(client, step.number, images, pins)
+            found = runs.setdefault(step.folder, {"passed": True, "check": [], "floor": []})
+            found["passed"] = found["passed"] and code == 0
+            found["check"].append(seconds)
+            if bare is not None:
+                found["floor"].append(bare)
     checks = {}
-    for step in course.steps():
-        say(f"… make check-step {step.number} TARGET=solutions")
-        started = time.monotonic()
-        code = run_check(step.number, env)
-        seconds = time.monotonic() - started
-        bare = floor(client, step.number, images, pins)
-        checks[step.folder] = {
-            "passed": code == 0,
-            "check_s": round(seconds, 2),
-            "floor_s": round(bare, 2) if bare is not None else None,
-            "ratio": round(seconds / bare, 1) if bare else None,
-        }
+    for folder, found in runs.items():
+        seconds, bare = median(found["check"]), median(found["floor"]) if found["floor"] else None
+        checks[folder] = {"passed": found["passed"], "check_s": round(seconds, 2),
+                          "floor_s": round(bare, 2) if bare is not None else None,
+                          "ratio": round(seconds / bare, 1) if bare else None,
+                          "check_runs_s": [round(run, 2) for run in found["check"]]}
     return checks
+
+
+def median(values):
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2]
+
+
+def copy_of_solutions(tmp):
+    """A copy of solutions/ to change (no virtualenvs or caches)."""
+    copy = Path(tmp) / "solutions"
+    shutil.copytree(ROOT / "solutions", copy, ignore=shutil.ignore_patterns(".venv", "__pycache__", ".git"))
+    return copy
+
+
+def forget_image(client, target, number):
+    """Remove the cached image a check of a copy left (its folder is gone after the bench)."""
+    try:
+        client.images.remove(containers.cache_tag(target / course.find(number).folder, course.find(number)))
+    except docker.errors.APIError:
+        pass
+
+
+def bench_cold(client, env):
+    """The first check of step 03's solution after its requirements changed: pip install fetches the
+    packages again (what a fresh machine pays, the base image aside). Reported, not targeted."""
+    number = min(in_containers())
+    with tempfile.TemporaryDirectory(prefix="workshop-bench-") as tmp:
+        target = copy_of_solutions(tmp)
+        with open(target / course.find(number).folder / "requirements.txt", "a") as handle:
+            handle.write(f"# cold check {labels.RUN_ID}\n")
+        say(f"… cold check of step {number:02d} (pip install runs again)")
+        started = time.monotonic()
+        code = subprocess.run([sys.executable, "-m", "checker", "check", str(number), "--target", str(target)],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+        seconds = time.monotonic() - started
+        forget_image(client, target, number)
+    return {"step": f"{number:02d}", "check_s": round(seconds, 2), "passed": code == 0}
+
+
+def bench_watch(client, env, numbers=(3, 4)):
+    """`make watch N` on a copy of the solutions: seconds from saving a one-line change to hello.py
+    until the check has run again, median of WATCH_RUNS saves per step."""
+    found = {}
+    for number in numbers:
+        step = course.find(number)
+        with tempfile.TemporaryDirectory(prefix="workshop-bench-") as tmp:
+            target = copy_of_solutions(tmp)
+            say(f"… make watch {number}: {WATCH_RUNS} saves")
+            watcher = subprocess.Popen([sys.executable, "-m", "checker", "watch", str(number), "--target",
+                                        str(target)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                       stderr=subprocess.STDOUT, text=True, start_new_session=True)
+            lines, times, passed = queue.Queue(), [], True
+            reader = threading.Thread(target=lambda: [lines.put(line) for line in watcher.stdout], daemon=True)
+            reader.start()
+            try:
+                waited(lines, "Waiting for changes")  # the first check
+                for save in range(WATCH_RUNS):
+                    with open(target / step.folder / "hello.py", "a") as handle:
+                        handle.write(f"# a one-line change {save}\n")
+                    started = time.monotonic()
+                    seen = waited(lines, "Waiting for changes")
+                    times.append(time.monotonic() - started)
+                    passed = passed and any("All " in line and "checks passed" in line for line in seen)
+            finally:
+                os.killpg(watcher.pid, signal.SIGINT)
+                try:
+                    watcher.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    os.killpg(watcher.pid, signal.SIGKILL)
+                    watcher.wait()
+                forget_image(client, target, number)
+        found[f"{number:02d}"] = {"recheck_s": round(median(times), 2), "runs_s": [round(t, 2) for t in times],
+                                  "passed": passed}
+    return found
+
+
+def waited(lines, text, timeout=120):
+    """The watcher's lines up to the first that contains `text`."""
+    seen, deadline = [], time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=0.01)
+        except queue.Empty:
+            continue
+        seen.append(line)
+        if text in line:
+            return seen
+    raise RuntimeError(f"`make watch` printed no {text!r} within {timeout} s:\n" + "".join(seen[-20:]))
 
 
 # --- report ------------------------------------------------------------------------------------
@@ -311,6 +497,12 @@ def table(report):
         check_ratio = f"{check['ratio']:.1f}" if check["ratio"] is not None else "–"
         lines.append(f"{folder:<20}{check['check_s']:>9.2f}{floor_s:>9}{check_ratio:>7}  {check['passed']}")
     lines.append("")
+    lines.append(f"{'make watch N':<20}{'re-check s':>11}  passed   (save of a one-line change to the check's end)")
+    for number, watched in report["watch"].items():
+        lines.append(f"{number:<20}{watched['recheck_s']:>11.2f}  {watched['passed']}")
+    cold = report["cold"]
+    lines.append(f"cold check {cold['step']} (pip install again): {cold['check_s']:.1f} s, passed {cold['passed']}")
+    lines.append("")
     lines.append(f"bench wall time: {report['seconds']:.0f} s")
     return "\n".join(lines)
 
@@ -341,6 +533,10 @@ def main():
         }
         report["images"] = bench_sizes(client, images)
         report["checks"] = bench_checks(client, images, pins)
+        env = {**{key: value for key, value in os.environ.items() if key != "WORKSHOP_RUN_ID"},
+               "WORKSHOP_LANG": "en", "PYTHONPATH": str(ROOT)}
+        report["watch"] = bench_watch(client, env)
+        report["cold"] = bench_cold(client, env)
         report["seconds"] = round(time.monotonic() - started, 1)
     except KeyboardInterrupt:
         say("\nInterrupted: removing what the bench created…")
