@@ -99,7 +99,8 @@ class Deployment:
 
     `env` is the web container's whole environment (redis_env() when None); Redis answers to
     `redis_aliases` on the network; `web_options` go to containers.start_web (e.g. healthcheck=...).
-    The network and volume belong to the caller.
+    The network and volume belong to the caller, and so does `redis` if given: a Redis already running
+    on the network under those aliases (`make watch` keeps one), used instead of starting one.
 
     The helpers below (set_and_get, stored_and_served, answered) use only get(), web_log(),
     resolve_in_web() and redis_get(): a deployment made another way (e.g. by Compose) that provides
@@ -107,8 +108,13 @@ class Deployment:
     """
 
     def __init__(self, image, network, volume=None, conf=None, env=None, redis_aliases=(REDIS_ALIAS,),
-                 **web_options):
+                 redis=None, **web_options):
         self.image, self.network, self.volume, self.conf = image, network, volume, conf
+        if redis is None and conf is None and tuple(redis_aliases) == (REDIS_ALIAS,):
+            from . import warm  # on the network `make watch` keeps, its Redis is the one called redis-host
+
+            redis = warm.redis_on(network, "deployed")
+        self.kept = redis
         self.env = redis_env() if env is None else env
         self.redis_aliases = tuple(redis_aliases)
         self.web_options = web_options
@@ -125,6 +131,11 @@ class Deployment:
     def start(self):
         """Start Redis, and the web container as soon as Redis's process runs (its name then resolves on
         the network): the app starts up while Redis gets ready. Both answer when this returns."""
+        if self.kept is not None:
+            self.redis = self.kept
+            self.web = containers.start_web(getattr(self.image, "id", self.image), env=self.env,
+                                            network=self.network, **self.web_options)
+            return self
         running, started, failed = threading.Event(), [], []
 
         def redis_side():
@@ -151,7 +162,7 @@ class Deployment:
 
     def stop(self):
         """Remove both containers, at the same time."""
-        running = [container for container in (self.web, self.redis) if container is not None]
+        running = [container for container in (self.web, self.redis) if container not in (None, self.kept)]
         with ThreadPoolExecutor(2, thread_name_prefix="workshop-stop") as pool:
             list(pool.map(containers.stop, running))
 

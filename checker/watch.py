@@ -133,6 +133,42 @@ def run_once(step, target, verbose):
         raise
 
 
+def kept_run(step):
+    """For a step whose check runs containers: give what the watcher starts a run id of its own (each
+    check's sweep of its run leaves it alone); the function that removes it all when watching ends."""
+    if not step.docker:
+        return _nothing
+    from . import labels
+    from .engine import connect
+
+    labels.RUN_ID = f"{labels.RUN_ID}-kept"
+
+    def stop():
+        try:
+            labels.sweep_this_run(connect())  # also a container whose start Ctrl-C interrupted
+        except Exception:
+            pass
+
+    return stop
+
+
+def keep_warm(step):
+    """Start the Redis containers and the network the checks of this watch share (checker/warm.py).
+    Without an engine the check itself says what is wrong."""
+    if not step.docker:
+        return
+    from . import warm
+
+    try:
+        os.environ[warm.ENV], _ = warm.keep()
+    except Exception:
+        pass  # the check then starts its own
+
+
+def _nothing():
+    pass
+
+
 def watch(step, target, verbose=False):
     from .progress import label
 
@@ -152,8 +188,10 @@ def watch(step, target, verbose=False):
     for signum in (signal.SIGTERM, signal.SIGHUP):  # kill, or the terminal closed: stop like Ctrl-C
         signal.signal(signum, _interrupt)
     observer.start()
+    stop_warm = kept_run(step)
     try:
         print(msg("watch.start", folder=label(folder), how=how), flush=True)
+        keep_warm(step)
         run_once(step, target, verbose)
         while True:
             print(msg("watch.waiting", folder=label(folder)), flush=True)
@@ -166,6 +204,7 @@ def watch(step, target, verbose=False):
     finally:
         observer.stop()
         observer.join(timeout=5)
+        stop_warm()
 
 
 def _interrupt(signum, frame):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from checker import ROOT, containers, course, deploy
+from checker import ROOT, containers, course, deploy, warm
 from checker.engine import connect
 
 
@@ -35,7 +35,11 @@ def engine():
 
 @pytest.fixture(scope="session")
 def redis_container():
-    """One Redis for the whole run, published on 127.0.0.1 at a random port."""
+    """One Redis for the whole run, published on 127.0.0.1 at a random port (kept by `make watch`)."""
+    kept = warm.redis("shared")
+    if kept is not None:
+        yield kept
+        return
     container = containers.start_redis()
     yield container
     containers.stop(container)
@@ -57,8 +61,12 @@ def image(engine, folder, step):
 
 
 @pytest.fixture(scope="module")
-def network():
-    """A user-defined bridge network: its containers find each other by name."""
+def network(redis_conf):
+    """A user-defined bridge network: its containers find each other by name (kept by `make watch`)."""
+    kept = warm.network() if redis_conf is None else None  # a Redis with your redis.conf is started anew
+    if kept is not None:
+        yield kept
+        return
     created = containers.network()
     yield created
     deploy.remove(created)

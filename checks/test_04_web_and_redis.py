@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from checker import containers, contract
+from checker import containers, contract, warm
 from checker.deploy import REDIS_ALIAS as ALIAS
 from checker.deploy import Background, Deployment, answered, set_and_get, stored_and_served
 from checker.engine import kind
@@ -22,9 +22,10 @@ def web_env():
 @pytest.fixture(scope="module", autouse=True)
 def routed(image, network):
     """A second Redis under a name of its own and your app told its name by REDIS_HOST, started in the background."""
-    alias = f"cache-{uuid.uuid4().hex[:6]}"
-    started = Background(Deployment(image, network, env={"REDIS_HOST": alias}, redis_aliases=(alias,)).__enter__,
-                         lambda running: running.stop())
+    kept = warm.redis_on(network, "routed")
+    alias = warm.alias() if kept else f"cache-{uuid.uuid4().hex[:6]}"
+    routed = Deployment(image, network, env={"REDIS_HOST": alias}, redis_aliases=(alias,), redis=kept)
+    started = Background(routed.__enter__, lambda running: running.stop())
     started.alias = alias
     yield started
     started.close()
