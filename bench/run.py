@@ -209,7 +209,7 @@ def bench_sizes(client, images):
     return found
 
 
-def docker(*args):
+def cli(*args):
     """The docker CLI, aimed at the engine the checker uses; its output."""
     done = subprocess.run(["docker", *args], check=True, capture_output=True, text=True, timeout=120,
                           env=builds._cli_environment())
@@ -223,7 +223,7 @@ def label_options():
 
 def published(container, port):
     """The 127.0.0.1 host port the engine published `port` of `container` on."""
-    return int(docker("port", container, str(port)).splitlines()[0].rsplit(":", 1)[1])
+    return int(cli("port", container, str(port)).splitlines()[0].rsplit(":", 1)[1])
 
 
 def until(ready, timeout=60):
@@ -260,7 +260,7 @@ def bare_start(number, image):
     made, started = [], time.monotonic()
     try:
         if image is None:  # Redis and `flask run` of the app on the host, as the step's check runs them
-            redis_id = docker("run", "-d", *label_options(), "-p", "127.0.0.1::6379", redis_image)
+            redis_id = cli("run", "-d", *label_options(), "-p", "127.0.0.1::6379", redis_image)
             made.append(("rm", "-f", "-v", redis_id))
             redis_port = published(redis_id, 6379)
             web_port = free_port()
@@ -271,22 +271,22 @@ def bare_start(number, image):
             made.append(flask)
             until(lambda: pings(redis_port) and answers(web_port))
         elif number == min(in_containers()):  # the image alone
-            web_id = docker("run", "-d", *label_options(), "-p", "127.0.0.1::5000", image.id)
+            web_id = cli("run", "-d", *label_options(), "-p", "127.0.0.1::5000", image.id)
             made.append(("rm", "-f", "-v", web_id))
             until(lambda: answers(published(web_id, 5000)))
         else:  # a network, a volume, Redis (with the step's redis.conf) and the web container on it
-            network = docker("network", "create", *label_options(), containers.unique("net"))
+            network = cli("network", "create", *label_options(), containers.unique("net"))
             made.append(("network", "rm", network))
-            volume = docker("volume", "create", *label_options(), containers.unique("data"))
+            volume = cli("volume", "create", *label_options(), containers.unique("data"))
             made.append(("volume", "rm", "-f", volume))
             conf = folder / "redis.conf"
             mounts = ["-v", f"{volume}:{DATA}"] + (["-v", f"{conf}:{REDIS_CONF}:ro"] if conf.is_file() else [])
             command = ["redis-server", REDIS_CONF] if conf.is_file() else []
-            redis_id = docker("run", "-d", *label_options(), "--network", network, "--network-alias", REDIS_ALIAS,
+            redis_id = cli("run", "-d", *label_options(), "--network", network, "--network-alias", REDIS_ALIAS,
                               "-p", "127.0.0.1::6379", *mounts, redis_image, *command)
             made.insert(0, ("rm", "-f", "-v", redis_id))
             environment = [f"--env={key}={value}" for key, value in redis_env().items()]
-            web_id = docker("run", "-d", *label_options(), "--network", network, "-p", "127.0.0.1::5000",
+            web_id = cli("run", "-d", *label_options(), "--network", network, "-p", "127.0.0.1::5000",
                             *environment, image.id)
             made.insert(0, ("rm", "-f", "-v", web_id))
             redis_port, web_port = published(redis_id, 6379), published(web_id, 5000)
