@@ -148,8 +148,8 @@ class Deployment:
 
         thread = threading.Thread(target=redis_side, daemon=True)
         thread.start()
-        running.wait()
         try:
+            running.wait()
             if not failed:
                 self.web = containers.start_web(getattr(self.image, "id", self.image), env=self.env,
                                                 network=self.network, **self.web_options)
