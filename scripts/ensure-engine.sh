@@ -66,7 +66,11 @@ path, flag = sys.argv[1], sys.argv[2] == "true"
 config = {}
 if os.path.exists(path):
     with open(path) as handle:
-        config = json.load(handle) if handle.read().strip() else {}
+        text = handle.read()
+    try:
+        config = json.loads(text) if text.strip() else {}
+    except ValueError as error:
+        sys.exit(f"✗ {path} is not valid JSON ({error}): fix it, then run this again")
 config.setdefault("features", {})["containerd-snapshotter"] = flag
 with open(path, "w") as handle:
     json.dump(config, handle, indent=2)
