@@ -125,19 +125,11 @@ def run(step, port):
         network = containers.network()
         start_redis(client, network, folder)
         start_web(image, network, port)
-        print()
-        show_request(port, f"/set?key={KEY}&value={VALUE}", f"OK. We have set {KEY} to be {VALUE}")
-        show_request(port, f"/get?key={KEY}", VALUE)
-        print()
-        print(msg("demo.running", port=port), flush=True)
-        while True:
-            signal.pause()
+        serve_until_interrupted(port)
     except KeyboardInterrupt:
         print()
     except CheckFailure as failure:
-        print(msg("demo.failed", layer=msg("layer." + failure.layer), message=failure.message), file=sys.stderr)
-        for line in failure.log.splitlines():
-            print(f"    │ {line}", file=sys.stderr)
+        report(failure)
         code = 1
     except docker.errors.APIError as error:
         print(msg("demo.failed", layer=msg("layer.container"), message=error.explanation or error), file=sys.stderr)
@@ -181,13 +173,7 @@ def run_compose(step, port):
             if result.returncode != 0:
                 raise CheckFailure("container", both("docker compose failed", "docker compose 失败了"),
                                    log=tail(result.stdout + result.stderr, 12))
-        print()
-        show_request(port, f"/set?key={KEY}&value={VALUE}", f"OK. We have set {KEY} to be {VALUE}")
-        show_request(port, f"/get?key={KEY}", VALUE)
-        print()
-        print(msg("demo.running", port=port), flush=True)
-        while True:
-            signal.pause()
+        serve_until_interrupted(port)
     except KeyboardInterrupt:
         print()
     except compose.ConfigInvalid as error:
@@ -198,9 +184,7 @@ def run_compose(step, port):
         print(msg("demo.failed", layer=msg("layer.checker"), message=f"docker compose: {error}"), file=sys.stderr)
         code = 1
     except CheckFailure as failure:
-        print(msg("demo.failed", layer=msg("layer." + failure.layer), message=failure.message), file=sys.stderr)
-        for line in failure.log.splitlines():
-            print(f"    │ {line}", file=sys.stderr)
+        report(failure)
         code = 1
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not stop the clean-up
@@ -208,6 +192,24 @@ def run_compose(step, port):
         project.down()
         code = clean_up(client) or code
     return code
+
+
+def serve_until_interrupted(port):
+    """Show the chapter's /set and /get against the running app, then wait for Ctrl-C."""
+    print()
+    show_request(port, f"/set?key={KEY}&value={VALUE}", f"OK. We have set {KEY} to be {VALUE}")
+    show_request(port, f"/get?key={KEY}", VALUE)
+    print()
+    print(msg("demo.running", port=port), flush=True)
+    while True:
+        signal.pause()
+
+
+def report(failure):
+    """A CheckFailure as the demo tells it: the layer, the message and the quoted log."""
+    print(msg("demo.failed", layer=msg("layer." + failure.layer), message=failure.message), file=sys.stderr)
+    for line in failure.log.splitlines():
+        print(f"    │ {line}", file=sys.stderr)
 
 
 def clean_up(client):
