@@ -10,7 +10,7 @@ from checker import apps, containers, contract
 from checker.failures import CheckFailure, both, expect
 
 KEY, VALUE = "imooc", "imooc.com"
-FROZEN_BOUND = 10  # seconds a request may take while Redis does not answer; 2 s timeouts and one retry take 4
+FROZEN_BOUND = 10  # seconds a request may take while Redis does not answer; 1 s timeouts and one retry take 2
 
 
 @pytest.fixture(scope="module")

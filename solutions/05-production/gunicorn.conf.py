@@ -10,7 +10,7 @@ bind = "0.0.0.0:5000"
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
-# A request that takes longer than this gets its worker restarted (Redis calls give up after ~4 s).
+# A request that takes longer than this gets its worker restarted (Redis calls give up after ~2 s).
 timeout = 30
 graceful_timeout = 10
 

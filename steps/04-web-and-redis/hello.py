@@ -16,8 +16,8 @@ redis_client = redis.Redis(
     port=int(os.environ.get("REDIS_PORT", "6379")),
     db=0,
     decode_responses=True,
-    socket_connect_timeout=2,
-    socket_timeout=2,
+    socket_connect_timeout=1,
+    socket_timeout=1,
     retry=Retry(NoBackoff(), 1),
 )
 
