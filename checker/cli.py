@@ -10,8 +10,19 @@ from .session import engine_or_exit, resolve_step, resolve_target, run_check
 
 def cmd_check(args):
     step = resolve_step(args.step, "check-step")
+    if args.on_cue and not on_cue():
+        return 0  # the watcher ended before any change came
     code, _ = run_check(step, resolve_target(args.target), verbose=args.verbose, junit=args.junit)
     return code
+
+
+def on_cue():
+    """Load what a check needs, then wait for a line on stdin (`make watch` sends it when a file
+    changes): True to go on, False when stdin closes first."""
+    from .session import preload
+
+    preload()
+    return bool(sys.stdin.readline())
 
 
 def cmd_images(args):
@@ -56,6 +67,7 @@ def parser():
     check.add_argument("--target", default=os.environ.get("TARGET") or "steps")
     check.add_argument("--verbose", "-v", action="store_true", default=bool(os.environ.get("V")))
     check.add_argument("--junit", help="also write JUnit XML here")
+    check.add_argument("--on-cue", action="store_true", help=argparse.SUPPRESS)  # make watch: start, then wait
     check.set_defaults(func=cmd_check)
 
     sub.add_parser("images", help="make the course images available").set_defaults(func=cmd_images)

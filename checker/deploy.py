@@ -61,18 +61,32 @@ def redis_env(alias=REDIS_ALIAS):
 
 class Background:
     """Containers started in a thread while the check goes on: result() waits for them and raises their
-    failure in the check that needs them; close() waits too, then stops what was started."""
+    failure in the check that needs them; close() waits too, then stops what was started.
 
-    def __init__(self, start, stop):
+    `undo` is a list the work may fill with callables that end what it has made so far (a server, a
+    container): close() calls them first when nobody took the result, so that a run that stopped early
+    (a failed check, Ctrl-C) does not wait for work whose outcome no check will read.
+    """
+
+    def __init__(self, start, stop, undo=None):
         self._stop = stop
+        self._undo = undo if undo is not None else []
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="workshop-start")
         self._future = self._pool.submit(start)
+        self._taken = False
         _pending.add(self)
 
     def result(self):
+        self._taken = True
         return self._future.result()
 
     def close(self):
+        if not self._taken and not self._future.done():
+            for end in reversed(self._undo):
+                try:
+                    end()
+                except Exception:
+                    pass  # already gone: the work then fails, as it should, and is not waited for long
         try:
             started = self._future.result()
         except BaseException:
@@ -85,6 +99,13 @@ class Background:
 
 
 _pending = weakref.WeakSet()
+
+
+def soon(work):
+    """Run `work(undo)` in the background from now on (see Background); the check that needs its
+    outcome calls result(). `work` appends to `undo` what ends each thing it starts."""
+    undo = []
+    return Background(lambda: work(undo), lambda _: None, undo)
 
 
 def settle():

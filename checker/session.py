@@ -48,6 +48,14 @@ def engine_or_exit():
         sys.exit(2)
 
 
+def preload():
+    """Import what every check imports (pytest, the docker SDK, testcontainers, hypothesis...), so that
+    a check started ahead of time (`make watch`) begins at once when it is cued. No learner code."""
+    import pytest  # noqa: F401
+
+    from . import builds, contract, deploy, doctor, engine, images, labels, report, sandbox, starter  # noqa: F401
+
+
 def run_check(step, target, verbose=False, junit=None, quiet_header=False):
     """Run one step's checks against `target`; returns (exit code, summary)."""
     import pytest
@@ -90,7 +98,9 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False):
     reporter.next_step = later[0] if later else None
     os.environ["WORKSHOP_TARGET"] = str(target)
     args = [str(step.check_file), "-x", "-p", "no:cacheprovider", "--rootdir", str(ROOT),
-            "-c", str(ROOT / "pytest.ini")]
+            "-c", str(ROOT / "pytest.ini"),
+            # preload() may have imported hypothesis (a pytest plugin) already: it is used, not rewritten
+            "-W", "ignore::pytest.PytestAssertRewriteWarning"]
     args += ["-v", "-s"] if verbose else ["-p", "no:terminal"]
     if junit:
         # xunit1: checks may record_property (xunit2 turns that into a warning, hence an error)

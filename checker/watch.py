@@ -113,24 +113,47 @@ def observer_for(polling):
     return PollingObserver(timeout=POLL_SECONDS) if polling else Observer()
 
 
-def run_once(step, target, verbose):
-    """One check, in its own process (a fresh import of the learner's code each time)."""
-    command = [sys.executable, "-m", "checker", "check", str(step.number), "--target", str(target)]
-    if verbose:
-        command.append("--verbose")
-    # its own process group: Ctrl-C reaches the watcher only, which passes it on exactly once
-    child = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT)}, process_group=0)
-    try:
-        return child.wait()
-    except KeyboardInterrupt:
-        # the check removes its containers on SIGINT; give it the time to
-        child.send_signal(signal.SIGINT)
+class Primed:
+    """The next check, started ahead of time in its own process (a fresh import of the learner's code
+    each time): it loads the checker and waits, so that a save is checked without that start-up."""
+
+    def __init__(self, step, target, verbose):
+        command = [sys.executable, "-m", "checker", "check", str(step.number), "--target", str(target), "--on-cue"]
+        if verbose:
+            command.append("--verbose")
+        # its own process group: Ctrl-C reaches the watcher only, which passes it on exactly once
+        self.child = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT)}, process_group=0,
+                                      stdin=subprocess.PIPE)
+
+    def run(self):
+        """Cue the check and wait for it; its exit code."""
         try:
-            child.wait(timeout=60)
+            self.child.stdin.write(b"go\n")
+            self.child.stdin.close()
+        except BrokenPipeError:
+            pass  # it ended already (it says why itself)
+        try:
+            return self.child.wait()
+        except KeyboardInterrupt:
+            # the check removes its containers on SIGINT; give it the time to
+            self.child.send_signal(signal.SIGINT)
+            self.end()
+            raise
+
+    def cancel(self):
+        """End a check that was never cued: closing its stdin tells it to leave quietly."""
+        try:
+            self.child.stdin.close()
+        except OSError:
+            pass
+        self.end()
+
+    def end(self):
+        try:
+            self.child.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
-        raise
+            self.child.kill()
+            self.child.wait()
 
 
 def kept_run(step):
@@ -189,16 +212,21 @@ def watch(step, target, verbose=False):
         signal.signal(signum, _interrupt)
     observer.start()
     stop_warm = kept_run(step)
+    primed = None
     try:
         print(msg("watch.start", folder=label(folder), how=how), flush=True)
         keep_warm(step)
-        run_once(step, target, verbose)
+        Primed(step, target, verbose).run()
         while True:
+            primed = Primed(step, target, verbose)  # ready before the next save
             print(msg("watch.waiting", folder=label(folder)), flush=True)
             name = changes.wait()
             print("\n" + msg("watch.changed", time=time.strftime("%H:%M:%S"), name=name), flush=True)
-            run_once(step, target, verbose)
+            primed.run()
+            primed = None
     except KeyboardInterrupt:
+        if primed is not None:
+            primed.cancel()
         print("\n" + msg("watch.stopped"), flush=True)
         return 0
     finally:

@@ -6,7 +6,7 @@ import docker
 import pytest
 import requests
 
-from checker import apps, containers, contract
+from checker import apps, containers, contract, deploy
 from checker.failures import CheckFailure, both, expect
 
 KEY, VALUE = "imooc", "imooc.com"
@@ -147,14 +147,17 @@ def test_redis_down_is_503(folder):
                    fix="redis-down")
 
 
-def test_redis_frozen_is_503(folder):
-    """with Redis frozen (paused: it accepts connections and never answers), /get answers 503 within 10 s
-    zh: Redis 被冻结（暂停：接受连接但从不应答）时，/get 在 10 秒内返回 503
+def frozen_redis(folder, undo):
+    """Your app on a Redis of its own that the check then freezes: the answer to /get, and how long it took.
+
+    It runs in the background from the start of the checks (a frozen Redis is waited out, not skipped).
     """
     frozen = containers.start_redis()
+    undo.append(lambda: containers.stop(frozen))
     env = {"REDIS_HOST": frozen.get_container_host_ip(), "REDIS_PORT": str(frozen.get_exposed_port(6379))}
     try:
         with apps.LocalServer(folder, env=env) as app:
+            undo.append(app.stop)
             answered(app, app.get("/set", key=KEY, value=VALUE), 200, "set-route")
             frozen.get_wrapped_container().pause()
             started = time.monotonic()
@@ -163,19 +166,34 @@ def test_redis_frozen_is_503(folder):
                 response = app.get("/get", key="asked-while-frozen", timeout=FROZEN_BOUND + 2)
             except requests.Timeout:
                 response = None
-            waited = time.monotonic() - started
-            # without socket timeouts redis-py waits for an answer that never comes
-            expect(response is not None and waited <= FROZEN_BOUND, "code",
-                   both(f"/get gave no answer within {waited:.0f} s while Redis was frozen",
-                        f"Redis 被冻结时，/get 在 {waited:.0f} 秒内没有应答"), fix="redis-timeouts")
-            # the client's TimeoutError needs its handler, as ConnectionError does
-            answered(app, response, 503, "redis-down")
+            return app, response, time.monotonic() - started
     finally:
         try:
             frozen.get_wrapped_container().unpause()
         except docker.errors.APIError:
             pass  # not paused: the check failed before it froze Redis
         containers.stop(frozen)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def frozen(folder):
+    """Your app in front of a frozen Redis, asked for a key in the background while the other checks run."""
+    started = deploy.soon(lambda undo: frozen_redis(folder, undo))
+    yield started
+    started.close()
+
+
+def test_redis_frozen_is_503(frozen):
+    """with Redis frozen (paused: it accepts connections and never answers), /get answers 503 within 10 s
+    zh: Redis 被冻结（暂停：接受连接但从不应答）时，/get 在 10 秒内返回 503
+    """
+    app, response, waited = frozen.result()
+    # without socket timeouts redis-py waits for an answer that never comes
+    expect(response is not None and waited <= FROZEN_BOUND, "code",
+           both(f"/get gave no answer within {waited:.0f} s while Redis was frozen",
+                f"Redis 被冻结时，/get 在 {waited:.0f} 秒内没有应答"), fix="redis-timeouts")
+    # the client's TimeoutError needs its handler, as ConnectionError does
+    answered(app, response, 503, "redis-down")
 
 
 def test_contract(server, redis_db):

@@ -39,6 +39,14 @@ def edited_rebuild(engine, folder, image):
     started.close()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def next_to_redis(image, network):
+    """Your image with a Redis next to it on a network, started in the background once the image exists."""
+    started = Background(Deployment(image, network).__enter__, lambda running: running.stop())
+    yield started
+    started.close()
+
+
 def instruction(layer):
     """The instruction that made a layer of `docker history`, shortened for one line."""
     text = layer.get("CreatedBy", "").replace("/bin/sh -c #(nop) ", "").replace("/bin/sh -c ", "RUN ").strip()
@@ -145,10 +153,9 @@ def test_code_change_reuses_install_layer(edited_rebuild, record_property):
         fix="layer-order", log=summary)
 
 
-def test_contract(image, network):
+def test_contract(next_to_redis):
     """with a Redis next to it, the container's /set and /get behave like a dictionary kept in Redis
     zh: 旁边有 Redis 时，容器中的 /set 和 /get 的行为就像一个保存在 Redis 中的字典
     """
     # the step-02 app in its image: the same generated sequences as step 02 checked, now through the container
-    with Deployment(image, network) as running:
-        contract.check_deployment(running)
+    contract.check_deployment(next_to_redis.result())
