@@ -39,6 +39,7 @@ from checker.deploy import DATA, REDIS_ALIAS, REDIS_CONF, Deployment, redis_env,
 from checker.engine import connect
 
 RESULTS = ROOT / "bench" / "results" / "latest.json"
+STORES = ("overlay2", "containerd")  # each store's last run is kept too (results/<store>.json), for the comparison
 CHAPTER_IMAGE_MB = 943           # `docker images` in the chapter: python:3 + flask + redis
 DURATION, THREADS, CONNECTIONS = 4, 2, 16   # each wrk run: seconds, threads, open connections
 ROUNDS = 3                       # each scenario runs this often, taking turns with the others
@@ -461,6 +462,7 @@ def machine(client):
     return {"cores": os.cpu_count(), "host": name.group(1) if name else platform.platform(),
             "engine": f"dockerd {client.version().get('Version', '?')}, {sizes.store(client)} image store, "
                       f"{builds.builder(client)} builder",
+            "store": sizes.store(client),
             "load_average_at_start": round(os.getloadavg()[0], 2),
             "wrk": f"{THREADS} threads, {CONNECTIONS} connections, {DURATION} s per run, "
                    f"median of {ROUNDS} runs taken in turns"}
@@ -496,6 +498,7 @@ def table(report):
         floor_s = f"{check['floor_s']:.2f}" if check["floor_s"] is not None else "–"
         check_ratio = f"{check['ratio']:.1f}" if check["ratio"] is not None else "–"
         lines.append(f"{folder:<20}{check['check_s']:>9.2f}{floor_s:>9}{check_ratio:>7}  {check['passed']}")
+    lines += across_stores(report)
     lines.append("")
     lines.append(f"{'make watch N':<20}{'re-check s':>11}  passed   (save of a one-line change to the check's end)")
     for number, watched in report["watch"].items():
@@ -505,6 +508,41 @@ def table(report):
     lines.append("")
     lines.append(f"bench wall time: {report['seconds']:.0f} s")
     return "\n".join(lines)
+
+
+def other_store(report):
+    """The last run on the other image store (its report), or None."""
+    here = report["machine"].get("store")
+    others = [store for store in STORES if store != here]
+    path = RESULTS.parent / f"{others[0]}.json" if here in STORES else None
+    if path is None or not path.is_file():
+        return None
+    return json.loads(path.read_text())
+
+
+def across_stores(report):
+    """Warm check times on this store next to the other store's last run: containerd over overlay2."""
+    other = other_store(report)
+    if other is None:
+        return []
+    stores = {report["machine"]["store"]: report, other["machine"]["store"]: other}
+    lines = ["", f"{'warm check':<20}{'overlay2 s':>11}{'containerd s':>13}{'containerd/overlay2':>21}"]
+    for folder in report["checks"]:
+        seconds = [stores[store]["checks"].get(folder, {}).get("check_s") for store in STORES]
+        if None in seconds:
+            continue
+        lines.append(f"{folder:<20}{seconds[0]:>11.2f}{seconds[1]:>13.2f}{ratio(seconds[1], seconds[0]):>21.2f}")
+    return lines
+
+
+def save(report):
+    """Write the report as the latest run and as its store's last run."""
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    for path in (RESULTS, RESULTS.parent / f"{report['machine']['store']}.json"):
+        partial = path.with_suffix(".json.tmp")
+        partial.write_text(text)
+        partial.replace(path)
 
 
 def main():
@@ -544,10 +582,7 @@ def main():
     finally:
         labels.sweep_this_run(client)
         unpin(client, pins)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    partial = RESULTS.with_suffix(".json.tmp")
-    partial.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    partial.replace(RESULTS)
+    save(report)
     say()
     say(table(report))
     say(f"\nwritten to {RESULTS.relative_to(ROOT)}")
