@@ -12,6 +12,7 @@ import tarfile
 import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import docker
@@ -340,6 +341,22 @@ def stop(container):
         container.stop()
     except Exception:
         pass
+
+
+_removing = []  # removals discard() started and nobody has waited for yet
+_remover = ThreadPoolExecutor(4, thread_name_prefix="workshop-remove")
+
+
+def discard(container):
+    """Remove a container the check is done with, in the background: a check's teardown need not
+    wait for it. Anything that needs it gone (a network it is on, the end of the run) calls reap()."""
+    _removing.append(_remover.submit(stop, container))
+
+
+def reap():
+    """Wait until every container handed to discard() is removed."""
+    while _removing:
+        _removing.pop().result()  # stop() never raises
 
 
 def url(container, path="/", port=WEB_PORT):

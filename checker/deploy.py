@@ -34,7 +34,9 @@ def conf_lines(path):
 
 
 def remove(resource):
-    """Remove a network or volume, ignoring one still in use or gone (the run's sweep gets it then)."""
+    """Remove a network or volume once the containers on it are gone, ignoring one still in use or
+    gone (the run's sweep gets it then)."""
+    containers.reap()
     try:
         if resource is not None:
             resource.remove()
@@ -182,10 +184,10 @@ class Deployment:
         return self
 
     def stop(self):
-        """Remove both containers, at the same time."""
-        running = [container for container in (self.web, self.redis) if container not in (None, self.kept)]
-        with ThreadPoolExecutor(2, thread_name_prefix="workshop-stop") as pool:
-            list(pool.map(containers.stop, running))
+        """Remove both containers, at the same time and in the background (containers.discard)."""
+        for container in (self.web, self.redis):
+            if container not in (None, self.kept):
+                containers.discard(container)
 
     def __enter__(self):
         try:

@@ -115,6 +115,8 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False):
         sandbox.end_all()
         if "checker.deploy" in sys.modules:
             sys.modules["checker.deploy"].settle()  # starts still running in the background end first
+        if "checker.containers" in sys.modules:
+            sys.modules["checker.containers"].reap()  # and the removals teardowns left running
         if client is not None:
             labels.sweep_this_run(client)
     summary = getattr(reporter, "summary", None)

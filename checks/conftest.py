@@ -42,7 +42,7 @@ def redis_container():
         return
     container = containers.start_redis()
     yield container
-    containers.stop(container)
+    containers.discard(container)
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ def linked(engine, image, redis_container):
         yield None
         return
     name = redis_container.get_wrapped_container().name
-    started = Background(lambda: containers.start_web(image.id, links={name: ALIAS}), containers.stop)
+    started = Background(lambda: containers.start_web(image.id, links={name: ALIAS}), containers.discard)
     yield started
     started.close()
 

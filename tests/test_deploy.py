@@ -1,5 +1,8 @@
 """The deployment helpers the step checks share (checker/deploy.py), against real containers."""
 
+import threading
+import time
+
 import pytest
 import requests
 
@@ -58,3 +61,34 @@ def test_recreated_redis_keeps_its_data(running):
     # a new container, on the same network alias and volume
     assert running.redis.get_wrapped_container().id != old
     assert running.redis_get("kept") == b"yes"
+
+
+def test_discard_removes_in_the_background_and_reap_waits():
+    """discard() hands a container's removal to a thread; after reap() the container is gone."""
+    redis = containers.start_redis()
+    name = redis.get_wrapped_container().name
+    containers.discard(redis)
+    containers.reap()
+    client = connect()
+    try:
+        # nothing of that name is left once reap() returns
+        assert not client.containers.list(all=True, filters={"name": name})
+    finally:
+        client.close()
+
+
+def test_background_work_nobody_waits_for_is_ended_first():
+    """close() on work whose outcome no check took runs its undo list first, so it ends early."""
+    registered, ended = threading.Event(), threading.Event()
+
+    def work(undo):
+        undo.append(ended.set)
+        registered.set()
+        return ended.wait(timeout=30)
+
+    started = deploy.soon(work)
+    registered.wait(timeout=10)
+    began = time.monotonic()
+    started.close()
+    # the undo ran, and the work saw it at once instead of waiting out its 30 s
+    assert ended.is_set() and time.monotonic() - began < 10
