@@ -10,19 +10,14 @@ from .session import engine_or_exit, resolve_step, resolve_target, run_check
 
 def cmd_check(args):
     step = resolve_step(args.step, "check-step")
-    if args.on_cue and not on_cue():
-        return 0  # the watcher ended before any change came
-    code, _ = run_check(step, resolve_target(args.target), verbose=args.verbose, junit=args.junit)
+    # `make watch` starts the next check ahead of time and cues it with a line on stdin when a file
+    # changes; stdin closed instead means watching ended. A copy of it: pytest points fd 0 elsewhere.
+    cue = None
+    if args.on_cue:
+        cue_pipe = os.fdopen(os.dup(sys.stdin.fileno()), "rb")
+        cue = lambda: bool(cue_pipe.readline())  # noqa: E731
+    code, _ = run_check(step, resolve_target(args.target), verbose=args.verbose, junit=args.junit, cue=cue)
     return code
-
-
-def on_cue():
-    """Load what a check needs, then wait for a line on stdin (`make watch` sends it when a file
-    changes): True to go on, False when stdin closes first."""
-    from .session import preload
-
-    preload()
-    return bool(sys.stdin.readline())
 
 
 def cmd_images(args):

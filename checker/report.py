@@ -69,10 +69,10 @@ def title_of(item):
 class Reporter:
     """pytest plugin printing the learner's view of a step's checks."""
 
-    def __init__(self, step, target_label, fresh_starter=False):
+    def __init__(self, step, target_label, fresh_starter=lambda: False):
         self.step = step
         self.target_label = target_label
-        self.fresh_starter = fresh_starter
+        self.fresh_starter = fresh_starter  # asked after a failure: are these the starter's files?
         self.items = []
         self.results = {}
         self.started = time.monotonic()
@@ -84,10 +84,10 @@ class Reporter:
 
     # pytest hooks -------------------------------------------------------------------------------
 
-    def pytest_sessionstart(self, session):
-        self.say(msg("check.header", step=self.step.folder, title=self.step.title_text(), target=self.target_label))
-
     def pytest_collection_finish(self, session):
+        # after collection: a check started ahead of time (`make watch`) waits for its cue before this
+        self.started = time.monotonic()
+        self.say(msg("check.header", step=self.step.folder, title=self.step.title_text(), target=self.target_label))
         self.items = list(session.items)
 
     def pytest_runtest_logreport(self, report):
@@ -121,7 +121,7 @@ class Reporter:
                      else msg("check.passed", n=total, next=f"make check-step {self.next_step}"))
         else:
             self.say(msg("check.failed", passed=passed, n=total, step=self.step.number))
-            if self.fresh_starter:
+            if self.fresh_starter():
                 self.say(msg("check.expected_first", readme=f"steps/{self.step.folder}/{readme_name()}"))
         self.summary = {"passed": passed, "total": total, "seconds": round(time.monotonic() - self.started, 2)}
 

@@ -48,16 +48,28 @@ def engine_or_exit():
         sys.exit(2)
 
 
-def preload():
-    """Import what every check imports (pytest, the docker SDK, testcontainers, hypothesis...), so that
-    a check started ahead of time (`make watch`) begins at once when it is cued. No learner code."""
-    import pytest  # noqa: F401
+def _cue_plugin(cue, then):
+    """pytest plugin of a check started ahead of time: once the checks are collected, it waits for
+    `cue()`; True goes on (after `then()`), False ends the process before anything was started."""
+    import pytest
 
-    from . import builds, contract, deploy, doctor, engine, images, labels, report, sandbox, starter  # noqa: F401
+    class Cue:
+        @pytest.hookimpl(tryfirst=True)
+        def pytest_collection_finish(self, session):
+            if not cue():
+                sys.stdout.flush()
+                os._exit(0)  # nothing to clean: no container, network or process exists before the cue
+            then()
+
+    return Cue()
 
 
-def run_check(step, target, verbose=False, junit=None, quiet_header=False):
-    """Run one step's checks against `target`; returns (exit code, summary)."""
+def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=None):
+    """Run one step's checks against `target`; returns (exit code, summary).
+
+    With `cue` (`make watch`), everything that does not read the learner's files (imports, the
+    engine, sweeps, collecting the checks) happens first; then cue() is waited for (see _Cue).
+    """
     import pytest
 
     from . import labels
@@ -92,22 +104,29 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False):
             return 2, None
     from .starter import untouched
 
-    reporter = Reporter(step, _label(folder), fresh_starter=untouched(folder, step))
-    checked = results.fingerprint(folder)  # the files as the check reads them: a save during it counts as a change
+    reporter = Reporter(step, _label(folder), fresh_starter=lambda: untouched(folder, step))
+    checked = {}
+
+    def read_files():
+        checked["files"] = results.fingerprint(folder)  # as the check reads them: a save during it counts as a change
+
+    plugins = [reporter]
+    if cue is None:
+        read_files()
+    else:
+        plugins.append(_cue_plugin(cue, read_files))
     later = [s.number for s in course.steps() if s.number > step.number]
     reporter.next_step = later[0] if later else None
     os.environ["WORKSHOP_TARGET"] = str(target)
     args = [str(step.check_file), "-x", "-p", "no:cacheprovider", "--rootdir", str(ROOT),
-            "-c", str(ROOT / "pytest.ini"),
-            # preload() may have imported hypothesis (a pytest plugin) already: it is used, not rewritten
-            "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+            "-c", str(ROOT / "pytest.ini")]
     args += ["-v", "-s"] if verbose else ["-p", "no:terminal"]
     if junit:
         # xunit1: checks may record_property (xunit2 turns that into a warning, hence an error)
         args += ["--junitxml", str(junit), "-o", f"junit_suite_name={step.folder}", "-o", "junit_family=xunit1"]
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        code = pytest.main(args, plugins=[reporter])
+        code = pytest.main(args, plugins=plugins)
     except KeyboardInterrupt:
         print("\n" + msg("check.interrupted"))
         code = 130
@@ -121,7 +140,7 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False):
             labels.sweep_this_run(client)
     summary = getattr(reporter, "summary", None)
     if summary:
-        results.record(target, step, summary, files=checked)
+        results.record(target, step, summary, files=checked.get("files"))
     if code == pytest.ExitCode.INTERRUPTED:
         return 130, summary
     return (0 if code == 0 else 1), summary

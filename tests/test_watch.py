@@ -185,3 +185,18 @@ def test_ctrl_c_removes_the_containers_of_a_running_check(watch, tmp_path):
     assert watcher.interrupt() == 0
     assert containers_of_runs() == []
     assert [found for mine in runs for found in client.networks.list(filters=mine)] == []
+
+
+def test_check_started_ahead_waits_for_its_cue(tmp_path):
+    """A check started with --on-cue prints nothing until cued, then checks; closing stdin ends it quietly."""
+    folder = tmp_path / "steps"
+    shutil.copytree(ROOT / "solutions" / "01-hello-flask", folder / "01-hello-flask")
+    command = [sys.executable, "-m", "checker", "check", "1", "--target", str(folder), "--on-cue"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "WORKSHOP_LANG": "en"}
+    cued = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    output, _ = cued.communicate("go\n", timeout=120)
+    # cued: the whole check ran and passed
+    assert cued.returncode == 0 and "checks passed" in output
+    never = subprocess.run(command, cwd=ROOT, env=env, input="", capture_output=True, text=True, timeout=120)
+    # never cued (the watcher stopped): no output, no error
+    assert never.returncode == 0 and never.stdout == "" and never.stderr == ""
