@@ -25,10 +25,17 @@ def routed(image, network):
     kept = warm.redis_on(network, "routed")
     alias = warm.alias() if kept else f"cache-{uuid.uuid4().hex[:6]}"
     routed = Deployment(image, network, env={"REDIS_HOST": alias}, redis_aliases=(alias,), redis=kept)
-    started = Background(routed.__enter__, lambda running: running.stop())
+    started = Background(lambda: restarted(routed.__enter__(), alias), lambda found: found[0].stop())
     started.alias = alias
     yield started
     started.close()
+
+
+def restarted(running, alias):
+    """/set a value, `docker restart` the web container, /get it again: (the deployment, that answer)."""
+    answered(running, running.get("/set", key=KEY, value=VALUE), 200, "set-answer", alias)
+    running.restart_web()
+    return running, running.get("/get", key=KEY)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -74,12 +81,12 @@ def test_set_and_get_on_a_network(deployment):
     stored_and_served(deployment, KEY, VALUE)
 
 
-def test_restarted_web_keeps_data(deployment):
+def test_restarted_web_keeps_data(routed):
     """after `docker restart` of the web container, /get still answers the value (it lives in Redis)
     zh: `docker restart` web 容器之后，/get 还能取回那个值（值在 Redis 里）
     """
-    deployment.restart_web()
-    response = deployment.get("/get", key=KEY)
+    # the deployment started in the background (REDIS_HOST names its Redis) was restarted meanwhile
+    deployment, response = routed.result()
     # a new process has an empty memory: only a value kept in Redis survives
     expect(response.status_code == 200 and response.text == VALUE, "code",
            both(f"after the restart /get?key={KEY} answered {response.status_code} {response.text[:100]!r}",
@@ -93,7 +100,7 @@ def test_redis_host_is_read(routed, deployment):
     """
     alias = routed.alias
     key = f"routed-{uuid.uuid4().hex[:6]}"
-    stored = set_and_get(routed.result(), key, "by REDIS_HOST", host=alias)
+    stored = set_and_get(routed.result()[0], key, "by REDIS_HOST", host=alias)
     elsewhere = deployment.redis_get(key)
     # the value must land in the Redis that REDIS_HOST names
     expect(stored == b"by REDIS_HOST", "code", both(
