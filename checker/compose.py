@@ -29,6 +29,11 @@ FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.y
 PROJECT = "com.docker.compose.project"
 SERVICE = "com.docker.compose.service"
 PROBE_INTERVAL = "1s"  # health probes while checking: the learner's interval may be 10 s or more
+# A docker CLI without the Compose v2 plugin takes `compose` for no command of its own: Docker 20.10 and
+# 28 answer `compose version --short` with "unknown flag: --short" and their usage text, other
+# versions with "'compose' is not a docker command" or "unknown command: docker compose"
+NO_COMPOSE_COMMAND = re.compile(r"unknown flag: --short|'compose' is not a docker command|"
+                                r"unknown command: docker compose")
 
 
 class ComposeUnavailable(Exception):
@@ -75,6 +80,10 @@ def run_cli(args, timeout=60, cwd=None):
 def preflight():
     """Raise ComposeUnavailable (with its reason) unless `docker compose` runs and reaches the engine."""
     version = run_cli(["version", "--short"], timeout=20)
+    if version.returncode != 0 and NO_COMPOSE_COMMAND.search(version.stderr):
+        # the last line would be the CLI's usage text, which says nothing about Compose
+        raise ComposeUnavailable(pick(both("this docker CLI has no `compose` command",
+                                           "这个 docker CLI 没有 `compose` 命令")))
     if version.returncode != 0:
         said = quoted(tail(version.stderr, 1)) if version.stderr.strip() else pick(both("no output", "没有输出"))
         raise ComposeUnavailable(pick(both(f"`docker compose version` failed: {said}",

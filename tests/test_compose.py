@@ -1,6 +1,7 @@
 """checker/compose.py: the learner's compose file run under the check's own name, labels and ports."""
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -126,3 +127,47 @@ def test_check_passes_beside_the_learners_own_stack(checker, copy):
         assert f"{mine}-web" in listed.stdout
     finally:
         subprocess.run(up + ["down", "-v", "--rmi", "local"], cwd=copy, capture_output=True, timeout=120)
+
+
+# What a docker CLI without the Compose v2 plugin answers to `docker compose version --short`
+# (stderr, exit code): Docker 20.10 (Debian 12's docker.io) and 28 print their usage text after the error
+CLI_WITHOUT_COMPOSE = {
+    "docker-20.10": ("unknown flag: --short\nSee 'docker --help'.\n\nUsage:  docker [OPTIONS] COMMAND\n\n"
+                     "A self-sufficient runtime for containers\n\nOptions:\n  -v, --version  Print version "
+                     "information and quit\n\nTo get more help with docker, check out our guides at "
+                     "https://docs.docker.com/go/guides/\n", 125),
+    "docker-28": ("unknown flag: --short\n\nUsage:  docker [OPTIONS] COMMAND [ARG...]\n\n"
+                  "Run 'docker --help' for more information\n", 125),
+    "not-a-command": ("docker: 'compose' is not a docker command.\nSee 'docker --help'\n", 1),
+}
+
+
+@pytest.fixture
+def docker_answering(tmp_path, monkeypatch):
+    """A function putting first on PATH a `docker` whose `compose` prints the given stderr and exits."""
+    def install(stderr, code):
+        (tmp_path / "stderr").write_text(stderr)
+        script = tmp_path / "docker"
+        script.write_text(f"#!/bin/sh\ncat '{tmp_path}/stderr' >&2\nexit {code}\n")
+        script.chmod(0o755)
+        monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    return install
+
+
+@pytest.mark.parametrize("cli", sorted(CLI_WITHOUT_COMPOSE))
+def test_cli_without_compose_is_named(cli, docker_answering):
+    """A docker CLI without Compose v2: the reason says so, not the last line of the CLI's usage text."""
+    docker_answering(*CLI_WITHOUT_COMPOSE[cli])
+    with pytest.raises(compose.ComposeUnavailable) as raised:
+        compose.preflight()
+    # the learner reads that `compose` is missing, and none of the usage text
+    assert str(raised.value) == "this docker CLI has no `compose` command"
+
+
+def test_other_compose_failure_is_quoted(docker_answering):
+    """Any other failure of `docker compose version` is quoted in the CLI's own last words."""
+    docker_answering("Error: fork/exec docker-compose: permission denied\n", 1)
+    with pytest.raises(compose.ComposeUnavailable) as raised:
+        compose.preflight()
+    # the plugin's own error, in backticks
+    assert "`Error: fork/exec docker-compose: permission denied`" in str(raised.value)
