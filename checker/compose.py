@@ -34,6 +34,9 @@ PROBE_INTERVAL = "1s"  # health probes while checking: the learner's interval ma
 # versions with "'compose' is not a docker command" or "unknown command: docker compose"
 NO_COMPOSE_COMMAND = re.compile(r"unknown flag: --short|'compose' is not a docker command|"
                                 r"unknown command: docker compose")
+# Probes during the start period (the learner's, or the image's HEALTHCHECK --start-period): the first
+# success there makes the service healthy, so `up --wait` goes on at once; after it, PROBE_INTERVAL.
+START_INTERVAL = "100ms"
 
 
 class ComposeUnavailable(Exception):
@@ -210,7 +213,7 @@ class Project:
                 out.append("    pull_policy: never")
             health = service.get("healthcheck") or {}
             if name in (self.web, self.redis) and not health.get("disable") and health.get("test") != ["NONE"]:
-                out.append(f"    healthcheck: {{interval: {PROBE_INTERVAL}}}")
+                out.append(f"    healthcheck: {{interval: {PROBE_INTERVAL}, start_interval: {START_INTERVAL}}}")
         for kind in ("networks", "volumes"):
             declared = {key: value for key, value in (self.config.get(kind) or {}).items()
                         if not (value or {}).get("external")}
