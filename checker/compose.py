@@ -37,6 +37,7 @@ NO_COMPOSE_COMMAND = re.compile(r"unknown flag: --short|'compose' is not a docke
 # Probes during the start period (the learner's, or the image's HEALTHCHECK --start-period): the first
 # success there makes the service healthy, so `up --wait` goes on at once; after it, PROBE_INTERVAL.
 START_INTERVAL = "100ms"
+START_INTERVAL_API = (1, 44)  # Docker Engine 25; Compose refuses start_interval on an older engine
 
 
 class ComposeUnavailable(Exception):
@@ -188,6 +189,7 @@ class Project:
     def write_override(self):
         """This run's labels, loopback random ports, project-scoped names, fast probes, no pulls."""
         mine = labels.for_this_run()
+        start = f", start_interval: {START_INTERVAL}" if self.knows_start_interval() else ""
         out = ["services:"]
         for name, service in self.services().items():
             out.append(f"  {q(name)}:")
@@ -213,7 +215,7 @@ class Project:
                 out.append("    pull_policy: never")
             health = service.get("healthcheck") or {}
             if name in (self.web, self.redis) and not health.get("disable") and health.get("test") != ["NONE"]:
-                out.append(f"    healthcheck: {{interval: {PROBE_INTERVAL}, start_interval: {START_INTERVAL}}}")
+                out.append(f"    healthcheck: {{interval: {PROBE_INTERVAL}{start}}}")
         for kind in ("networks", "volumes"):
             declared = {key: value for key, value in (self.config.get(kind) or {}).items()
                         if not (value or {}).get("external")}
@@ -224,6 +226,14 @@ class Project:
                     out.append(f"    name: {q(f'{self.name}_{key}')}")
                     out.append(f"    labels: {json.dumps(mine)}")
         self.override.write_text("\n".join(out) + "\n")
+
+    def knows_start_interval(self):
+        """Whether the engine runs health probes at a start interval of their own (API 1.44 and later)."""
+        try:
+            answer = self.client.version().get("ApiVersion", "")
+        except docker.errors.APIError:
+            return False
+        return api_version(answer) >= START_INTERVAL_API
 
     def image(self, service):
         """The tag the override gives the image built for `service`."""
@@ -294,22 +304,29 @@ class Project:
         code, output = self.exec(self.web, ["python", "-c", f"import socket; print(socket.gethostbyname({name!r}))"])
         return output if code == 0 else None
 
-    def redis_cli(self, *words):
-        """redis-cli inside the Redis container (Redis publishes nothing to reach from the host): its output."""
-        code, output = self.exec(self.redis, ["redis-cli", "--raw", *words])
-        return output if code == 0 else None
-
     def redis_client(self):
-        """A client of the project's Redis through the loopback port the override publishes for the check."""
-        host, port = self.published(self.redis, 6379)
-        return redis.Redis(host=host, port=port, socket_connect_timeout=3, socket_timeout=3)
+        """A client of the project's Redis through the loopback port the override publishes for the check
+        (the learner's file publishes none); None while its container publishes nothing (not running)."""
+        where = self.published(self.redis, 6379)
+        if where is None:
+            return None
+        return redis.Redis(host=where[0], port=where[1], socket_connect_timeout=3, socket_timeout=3)
+
+    def ask_redis(self, question):
+        """question(client) asked of the project's Redis, or None when Redis gives no answer."""
+        client = self.redis_client()
+        if client is None:
+            return None
+        try:
+            return question(client)
+        except redis.RedisError:
+            return None
+        finally:
+            client.close()
 
     def redis_get(self, key):
         """The value Redis itself holds under `key` (bytes, or None)."""
-        if self.redis_cli("EXISTS", key) != "1":
-            return None
-        value = self.redis_cli("GET", key)
-        return None if value is None else value.encode()
+        return self.ask_redis(lambda client: client.get(key))
 
     def leftovers(self):
         """Names of the project's containers, networks and volumes that still exist."""
@@ -367,6 +384,14 @@ def _exists(collection, name):
         return True
     except docker.errors.NotFound:
         return False
+
+
+def api_version(text):
+    """(1, 44) for "1.44"; (0,) for anything that is not a version."""
+    try:
+        return tuple(int(part) for part in text.split("."))
+    except ValueError:
+        return (0,)
 
 
 def q(text):

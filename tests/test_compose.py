@@ -102,6 +102,20 @@ def test_override_isolates_the_learners_file(engine, copy):
     assert web["build"]["labels"][labels.OWNED] == "true"
     # never a pull: the course images are local
     assert merged["services"][project.redis]["pull_policy"] == "never"
+    # probes come sooner, yet they are still the learner's own
+    learner = json.loads(project.cli("config", "--format", "json", override=False).stdout)["services"]
+    for name in (project.web, project.redis):
+        health = merged["services"][name]["healthcheck"]
+        assert health["test"] == learner[name]["healthcheck"]["test"]
+        assert health["interval"] == compose.PROBE_INTERVAL
+        # an engine older than 25 would refuse start_interval: it gets none
+        assert health.get("start_interval") == (compose.START_INTERVAL if project.knows_start_interval() else None)
+
+
+def test_api_versions_compare_as_numbers():
+    """API 1.100 is later than 1.44; an answer that is no version is earlier than any."""
+    assert compose.api_version("1.100") > compose.START_INTERVAL_API > compose.api_version("1.43")
+    assert compose.api_version("") < compose.START_INTERVAL_API
 
 
 def test_check_passes_beside_the_learners_own_stack(checker, copy):
