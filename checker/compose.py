@@ -37,6 +37,9 @@ NO_COMPOSE_COMMAND = re.compile(r"unknown flag: --short|'compose' is not a docke
 # Probes during the start period (the learner's, or the image's HEALTHCHECK --start-period): the first
 # success there makes the service healthy, so `up --wait` goes on at once; after it, PROBE_INTERVAL.
 START_INTERVAL = "100ms"
+# The start period given where neither the file nor the image sets one (so that START_INTERVAL applies):
+# three failed probes at PROBE_INTERVAL take as long, so an app that came up in time before still does.
+START_PERIOD = "3s"
 START_INTERVAL_API = (1, 44)  # Docker Engine 25; Compose refuses start_interval on an older engine
 
 
@@ -189,7 +192,7 @@ class Project:
     def write_override(self):
         """This run's labels, loopback random ports, project-scoped names, fast probes, no pulls."""
         mine = labels.for_this_run()
-        start = f", start_interval: {START_INTERVAL}" if self.knows_start_interval() else ""
+        fast_start = self.knows_start_interval()
         out = ["services:"]
         for name, service in self.services().items():
             out.append(f"  {q(name)}:")
@@ -215,6 +218,10 @@ class Project:
                 out.append("    pull_policy: never")
             health = service.get("healthcheck") or {}
             if name in (self.web, self.redis) and not health.get("disable") and health.get("test") != ["NONE"]:
+                start = ""
+                if fast_start:
+                    start = f", start_interval: {START_INTERVAL}"
+                    start += "" if self.has_start_period(name) else f", start_period: {START_PERIOD}"
                 out.append(f"    healthcheck: {{interval: {PROBE_INTERVAL}{start}}}")
         for kind in ("networks", "volumes"):
             declared = {key: value for key, value in (self.config.get(kind) or {}).items()
@@ -234,6 +241,18 @@ class Project:
         except docker.errors.APIError:
             return False
         return api_version(answer) >= START_INTERVAL_API
+
+    def has_start_period(self, name):
+        """Whether the service's probes have a start period: from the file, else from its image's HEALTHCHECK
+        (the engine takes each setting the file leaves out from the image)."""
+        service = self.services()[name]
+        if (service.get("healthcheck") or {}).get("start_period"):
+            return True
+        try:
+            image = self.client.images.get(self.image(name) if service.get("build") else service.get("image"))
+        except docker.errors.DockerException:
+            return False  # not built yet: `up` writes the override again once it is
+        return bool((image.attrs["Config"].get("Healthcheck") or {}).get("StartPeriod"))
 
     def image(self, service):
         """The tag the override gives the image built for `service`."""
@@ -344,6 +363,7 @@ class Project:
 
     def up(self, timeout=60):
         """`docker compose up --wait`, never pulling nor building: the CompletedProcess."""
+        self.write_override()  # the built image's HEALTHCHECK is known now
         result = self.cli("up", "--detach", "--wait", "--wait-timeout", str(timeout), "--pull", "never",
                           "--no-build", timeout=timeout + 60)
         self.remember_volumes()

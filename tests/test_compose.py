@@ -82,6 +82,7 @@ def test_override_isolates_the_learners_file(engine, copy):
     edit(copy, '"127.0.0.1:5000:5000"', '"5000:5000"')
     edit(copy, "    build: .\n", "    build: .\n    image: myweb\n    container_name: web\n")
     edit(copy, "volumes:\n  redis-data:\n", "volumes:\n  redis-data:\n    name: redis-data\n")
+    edit(copy, "      start_period: 5s\n", "")  # Redis's probes: no start period (the redis image sets none)
     project = compose.Project(engine, copy, STEP)
     try:
         project.load_config()
@@ -110,6 +111,10 @@ def test_override_isolates_the_learners_file(engine, copy):
         assert health["interval"] == compose.PROBE_INTERVAL
         # an engine older than 25 would refuse start_interval: it gets none
         assert health.get("start_interval") == (compose.START_INTERVAL if project.knows_start_interval() else None)
+    # a start period of the learner's is kept; where there is none, one in which start_interval applies
+    assert merged["services"][project.web]["healthcheck"]["start_period"] == "10s"
+    if project.knows_start_interval():
+        assert merged["services"][project.redis]["healthcheck"]["start_period"] == compose.START_PERIOD
 
 
 def test_api_versions_compare_as_numbers():
