@@ -41,6 +41,7 @@ START_INTERVAL = "100ms"
 # three failed probes at PROBE_INTERVAL take as long, so an app that came up in time before still does.
 START_PERIOD = "3s"
 START_INTERVAL_API = (1, 44)  # Docker Engine 25; Compose refuses start_interval on an older engine
+START_INTERVAL_COMPOSE = (2, 20, 2)  # the first Compose whose file format knows start_interval
 
 
 class ComposeUnavailable(Exception):
@@ -84,9 +85,22 @@ def run_cli(args, timeout=60, cwd=None):
         return subprocess.CompletedProcess(expired.cmd, 124, out, f"timed out after {timeout:.0f} s")
 
 
+_answered = []  # the answer of `docker compose version --short`, once there was one
+
+
+def cli_version():
+    """`docker compose version --short` (its CompletedProcess); once it has answered, not asked again."""
+    if not _answered:
+        result = run_cli(["version", "--short"], timeout=20)
+        if result.returncode != 0:
+            return result
+        _answered.append(result)
+    return _answered[0]
+
+
 def preflight():
     """Raise ComposeUnavailable (with its reason) unless `docker compose` runs and reaches the engine."""
-    version = run_cli(["version", "--short"], timeout=20)
+    version = cli_version()
     if version.returncode != 0 and NO_COMPOSE_COMMAND.search(version.stderr):
         # the last line would be the CLI's usage text, which says nothing about Compose
         raise ComposeUnavailable(pick(both("this docker CLI has no `compose` command",
@@ -148,6 +162,7 @@ class Project:
         self.web = self.redis = None  # service names, found by what the services are
         self.seen_volumes = set()
         self.gone = False
+        self.fast_start = None  # whether Compose and the engine both know start_interval; asked once
         self.host_port = 0  # where the web service is published on 127.0.0.1; 0 for a random port
         self.web_port = 5000  # the web container's port that is published
 
@@ -235,12 +250,16 @@ class Project:
         self.override.write_text("\n".join(out) + "\n")
 
     def knows_start_interval(self):
-        """Whether the engine runs health probes at a start interval of their own (API 1.44 and later)."""
-        try:
-            answer = self.client.version().get("ApiVersion", "")
-        except docker.errors.APIError:
-            return False
-        return api_version(answer) >= START_INTERVAL_API
+        """Whether Compose (2.20.2 on) and the engine (API 1.44 on) run health probes at a start interval."""
+        if self.fast_start is None:
+            answer = cli_version()
+            plugin = version_tuple(answer.stdout.strip().lstrip("v").split("-")[0]) if answer.returncode == 0 else ()
+            try:
+                engine = version_tuple(self.client.version().get("ApiVersion", ""))
+            except docker.errors.APIError:
+                engine = ()
+            self.fast_start = plugin >= START_INTERVAL_COMPOSE and engine >= START_INTERVAL_API
+        return self.fast_start
 
     def has_start_period(self, name):
         """Whether the service's probes have a start period: from the file, else from its image's HEALTHCHECK
@@ -406,12 +425,12 @@ def _exists(collection, name):
         return False
 
 
-def api_version(text):
-    """(1, 44) for "1.44"; (0,) for anything that is not a version."""
+def version_tuple(text):
+    """(1, 44) for "1.44"; () for anything that is not a version."""
     try:
         return tuple(int(part) for part in text.split("."))
     except ValueError:
-        return (0,)
+        return ()
 
 
 def q(text):

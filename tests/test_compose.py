@@ -117,10 +117,12 @@ def test_override_isolates_the_learners_file(engine, copy):
         assert merged["services"][project.redis]["healthcheck"]["start_period"] == compose.START_PERIOD
 
 
-def test_api_versions_compare_as_numbers():
-    """API 1.100 is later than 1.44; an answer that is no version is earlier than any."""
-    assert compose.api_version("1.100") > compose.START_INTERVAL_API > compose.api_version("1.43")
-    assert compose.api_version("") < compose.START_INTERVAL_API
+def test_versions_compare_as_numbers():
+    """API 1.100 is later than 1.44, Compose 2.100.0 than 2.20.2; an answer that is no version is earlier than any."""
+    assert compose.version_tuple("1.100") > compose.START_INTERVAL_API > compose.version_tuple("1.43")
+    assert compose.version_tuple("2.100.0") > compose.START_INTERVAL_COMPOSE > compose.version_tuple("2.20")
+    assert compose.version_tuple("") < compose.START_INTERVAL_API
+    assert compose.version_tuple("v2") < compose.START_INTERVAL_COMPOSE
 
 
 def test_check_passes_beside_the_learners_own_stack(checker, copy):
