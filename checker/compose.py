@@ -38,8 +38,8 @@ NO_COMPOSE_COMMAND = re.compile(r"unknown flag: --short|'compose' is not a docke
 # success there makes the service healthy, so `up --wait` goes on at once; after it, PROBE_INTERVAL.
 START_INTERVAL = "100ms"
 # The start period given where neither the file nor the image sets one (so that START_INTERVAL applies):
-# three failed probes at PROBE_INTERVAL take as long, so an app that came up in time before still does.
-START_PERIOD = "3s"
+# one PROBE_INTERVAL, so the first failed probe that counts comes no sooner than without it.
+START_PERIOD = PROBE_INTERVAL
 START_INTERVAL_API = (1, 44)  # Docker Engine 25; Compose refuses start_interval on an older engine
 START_INTERVAL_COMPOSE = (2, 20, 2)  # the first Compose whose file format knows start_interval
 
