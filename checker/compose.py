@@ -85,22 +85,9 @@ def run_cli(args, timeout=60, cwd=None):
         return subprocess.CompletedProcess(expired.cmd, 124, out, f"timed out after {timeout:.0f} s")
 
 
-_answered = []  # the answer of `docker compose version --short`, once there was one
-
-
-def cli_version():
-    """`docker compose version --short` (its CompletedProcess); once it has answered, not asked again."""
-    if not _answered:
-        result = run_cli(["version", "--short"], timeout=20)
-        if result.returncode != 0:
-            return result
-        _answered.append(result)
-    return _answered[0]
-
-
 def preflight():
     """Raise ComposeUnavailable (with its reason) unless `docker compose` runs and reaches the engine."""
-    version = cli_version()
+    version = run_cli(["version", "--short"], timeout=20)
     if version.returncode != 0 and NO_COMPOSE_COMMAND.search(version.stderr):
         # the last line would be the CLI's usage text, which says nothing about Compose
         raise ComposeUnavailable(pick(both("this docker CLI has no `compose` command",
@@ -252,7 +239,7 @@ class Project:
     def knows_start_interval(self):
         """Whether Compose (2.20.2 on) and the engine (API 1.44 on) run health probes at a start interval."""
         if self.fast_start is None:
-            answer = cli_version()
+            answer = run_cli(["version", "--short"], timeout=20)
             plugin = version_tuple(answer.stdout.strip().lstrip("v").split("-")[0]) if answer.returncode == 0 else ()
             try:
                 engine = version_tuple(self.client.version().get("ApiVersion", ""))
