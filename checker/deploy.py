@@ -8,7 +8,7 @@ to the new host port the engine gives it after `docker restart`.
 
 import threading
 import weakref
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import requests
@@ -98,6 +98,46 @@ class Background:
             _pending.discard(self)
         if started is not None:
             self._stop(started)
+
+
+class Scenario(Background):
+    """A Background that goes on, once `start` returned, with `steps` in turn on what it started: part(n)
+    waits for step n and raises its failure (or the start's) in the check that asks for it. close()
+    stops what was started first, so that a step still waiting on it fails at once, and runs no
+    further step."""
+
+    def __init__(self, start, stop, steps):
+        self.outcomes = [Future() for _ in steps]
+        self.started, self._closing = None, False
+
+        def run():
+            try:
+                self.started = start()
+            except BaseException as error:
+                for outcome in self.outcomes:
+                    outcome.set_exception(error)
+                raise
+            for step, outcome in zip(steps, self.outcomes):
+                if self._closing:
+                    outcome.cancel()
+                    continue
+                try:
+                    outcome.set_result(step(self.started))
+                except BaseException as error:
+                    outcome.set_exception(error)
+            return self.started
+
+        super().__init__(run, stop)
+
+    def part(self, number):
+        """What step `number` returned; its failure is raised here."""
+        return self.outcomes[number].result()
+
+    def close(self):
+        self._closing = True
+        if self.started is not None:
+            self._stop(self.started)  # `stop` must then bear being called twice
+        super().close()
 
 
 _pending = weakref.WeakSet()

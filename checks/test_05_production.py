@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from checker import containers, contract, course, sizes
-from checker.deploy import SECOND, conf_lines, redis_env
+from checker.deploy import SECOND, Deployment, Scenario, conf_lines, redis_env, remove
 from checker.failures import CheckFailure, both, expect, tail
 
 WORKERS = 3          # the web container is started with GUNICORN_WORKERS set to this
@@ -109,6 +109,7 @@ def environment(image):
     return dict(item.split("=", 1) for item in config(image).get("Env") or [] if "=" in item)
 
 
+@pytest.mark.usefixtures("outages")  # Redis's outages start on their own deployment as soon as the image exists
 def test_image_builds(image):
     """the image builds from your Dockerfile
     zh: 你的 Dockerfile 能构建出镜像
@@ -319,10 +320,45 @@ def answers(deployment, path, status, fix, session=None, **params):
     return response
 
 
-def test_redis_stopped_then_back(deployment):
+@pytest.fixture(scope="module")
+def outages(image, redis_conf, web_env):
+    """Your image and Redis on a network of their own, where Redis is stopped, then frozen, in the background."""
+    def start():
+        network = containers.network()
+        try:
+            return Deployment(image, network, conf=redis_conf, env=web_env).__enter__()
+        except BaseException:
+            remove(network)
+            raise
+
+    def stop(running):
+        running.stop()
+        remove(running.network)
+
+    scenario = Scenario(start, stop, [redis_stopped_then_back, redis_frozen])
+    yield scenario
+    scenario.close()
+
+
+@pytest.fixture(scope="module")
+def durability(deployment):
+    """The 1000 keys written, Redis recreated and the keys read back, in the background while Redis's outages run."""
+    scenario = Scenario(lambda: deployment, lambda running: running.stop(), [keys_survive])
+    yield scenario
+    scenario.close()
+
+
+@pytest.mark.usefixtures("durability")  # the deployment's Redis is not needed up by the checks above any more
+def test_redis_stopped_then_back(outages):
     """Redis stopped: 503 with a message; Redis started again: 200, same web container
     zh: Redis 停掉时返回 503 和一句说明；Redis 重新启动后恢复 200，web 容器无需重启
     """
+    # on a deployment of its own, run while the checks above ran
+    outages.part(0)
+
+
+def redis_stopped_then_back(deployment):
+    """Stop Redis: the app answers 503 with a sentence; start it again: 200, without a restart."""
     before, _ = deployment.web_state()
     answers(deployment, "/set", 200, "set-route", key="outage", value="before")
     deployment.redis.get_wrapped_container().stop(timeout=5)
@@ -354,10 +390,15 @@ def test_redis_stopped_then_back(deployment):
            fix="redis-recover")
 
 
-def test_redis_frozen_is_503(deployment):
+def test_redis_frozen_is_503(outages):
     """Redis frozen (paused): 503 after the client's time-outs, not a request that hangs
     zh: Redis 被冻结（docker pause）时，客户端超时后返回 503，请求不会一直卡住
     """
+    outages.part(1)
+
+
+def redis_frozen(deployment):
+    """Pause Redis: the app answers 503 once its client times out."""
     deployment.redis.get_wrapped_container().pause()
     try:
         # without socket timeouts a request waits for an answer that never comes
@@ -366,10 +407,15 @@ def test_redis_frozen_is_503(deployment):
         deployment.redis.get_wrapped_container().unpause()
 
 
-def test_keys_survive_new_redis_container(deployment):
+def test_keys_survive_new_redis_container(durability):
     """1000 keys written through the app survive Redis killed, removed and recreated on its volume
     zh: 通过应用写入的 1000 个键，在 Redis 容器被杀掉、删除、用同一个卷重建之后，一个不少
     """
+    durability.part(0)
+
+
+def keys_survive(deployment):
+    """Write KEYS keys through the app, recreate Redis on its volume, find every key in it and read it back."""
     direct = containers.redis_client(deployment.redis)
     appendonly = next(iter(direct.config_get("appendonly").values()), None)
     direct.close()
