@@ -3,7 +3,7 @@
 import json
 import re
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 
 import pytest
 import requests
@@ -207,6 +207,7 @@ def probes_since(health, seen):
     return [probe for probe in health.get("Log") or [] if probe.get("Start") not in seen]
 
 
+@pytest.mark.usefixtures("traffic")  # the keys and the contract go on while the engine probes
 def test_becomes_healthy(deployment):
     """the web container becomes `healthy`
     zh: web 容器的状态变为 `healthy`
@@ -335,17 +336,37 @@ def outages(image, redis_conf, web_env):
         running.stop()
         remove(running.network)
 
-    scenario = Scenario(start, stop, [redis_stopped_then_back, redis_frozen])
+    # once Redis came back from both, nothing uses this deployment: it goes before the check ends
+    scenario = Scenario(start, stop, [redis_stopped_then_back, redis_frozen, stop])
     yield scenario
     scenario.close()
 
 
 @pytest.fixture(scope="module")
-def durability(deployment):
-    """The 1000 keys written, Redis recreated and the keys read back, in the background while Redis's outages run."""
-    scenario = Scenario(lambda: deployment, lambda running: running.stop(), [keys_survive])
+def traffic(deployment):
+    """The 1000 keys written through your app, then the contract checked, in the background while the checks go on."""
+    scenario = Scenario(lambda: deployment, stop_deployment, [write_durable_keys, contract.check_deployment])
     yield scenario
     scenario.close()
+
+
+@pytest.fixture(scope="module")
+def durability(deployment, traffic):
+    """Redis recreated on its volume and the 1000 keys read back, in the background while Redis's outages run."""
+    def start():
+        wait(traffic.outcomes)  # the contract checked too: nothing else needs this Redis any more
+        traffic.part(0)  # the keys were written, or the reason they were not is this check's failure
+        return deployment
+
+    # once the keys are read back nothing uses the deployment: it goes before the check ends
+    scenario = Scenario(start, stop_deployment, [keys_read_back, stop_deployment])
+    yield scenario
+    scenario.close()
+
+
+def stop_deployment(running):
+    """Remove a deployment's containers (again: nothing happens to those already gone)."""
+    running.stop()
 
 
 @pytest.mark.usefixtures("durability")  # the deployment's Redis is not needed up by the checks above any more
@@ -414,8 +435,8 @@ def test_keys_survive_new_redis_container(durability):
     durability.part(0)
 
 
-def keys_survive(deployment):
-    """Write KEYS keys through the app, recreate Redis on its volume, find every key in it and read it back."""
+def write_durable_keys(deployment):
+    """Check that the running Redis read your redis.conf, then write KEYS keys through the app."""
     direct = containers.redis_client(deployment.redis)
     appendonly = next(iter(direct.config_get("appendonly").values()), None)
     direct.close()
@@ -425,6 +446,10 @@ def keys_survive(deployment):
     # a few clients at once, as real traffic comes: Redis then syncs several writes with one fsync
     with ThreadPoolExecutor(CLIENTS) as pool:
         list(pool.map(lambda share: write_keys(deployment, share), shares()))
+
+
+def keys_read_back(deployment):
+    """Recreate Redis on its volume, find every key written in it, and read each back through the app."""
     deployment.recreate_redis()
     direct = containers.redis_client(deployment.redis)
     stored = direct.mget([f"durable:{number}" for number in range(KEYS)])
@@ -465,9 +490,10 @@ def read_keys(deployment, numbers):
 
 
 
-def test_contract(deployment):
+def test_contract(traffic):
     """/set and /get behave like a dictionary kept in Redis, for any key and value and from any client
     zh: 对任意键和值、任意客户端，/set 和 /get 的行为都像一个保存在 Redis 中的字典
     """
-    # gunicorn's workers answer in turn: a value one of them keeps for itself shows up here
-    contract.check_deployment(deployment)
+    # checked in the background once the keys were written; gunicorn's workers answer in turn: a value
+    # one of them keeps for itself shows up here
+    traffic.part(1)
