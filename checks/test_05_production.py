@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from checker import containers, contract, course, sizes
-from checker.deploy import SECOND, Deployment, Scenario, conf_lines, redis_env, remove
+from checker.deploy import SECOND, Deployment, Pool, Scenario, conf_lines, redis_env, remove
 from checker.failures import CheckFailure, both, expect, tail
 
 WORKERS = 3          # the web container is started with GUNICORN_WORKERS set to this
@@ -481,14 +481,14 @@ def shares():
 
 def write_keys(deployment, numbers):
     """/set each key through the app on one keep-alive connection; each must be acknowledged."""
-    with requests.Session() as session:
+    with Pool() as session:
         for number in numbers:
             answers(deployment, "/set", 200, "set-route", session, key=f"durable:{number}", value=f"value {number}")
 
 
 def read_keys(deployment, numbers):
     """/get each key through the app; each must come back as written."""
-    with requests.Session() as session:
+    with Pool() as session:
         for number in numbers:
             response = deployment.get("/get", session=session, key=f"durable:{number}")
             # the same web container reads them from the new Redis
