@@ -132,6 +132,10 @@ class Unreachable(BaseException):
     """
 
 
+class Stopped(BaseException):
+    """The caller's `stop` event was set (the check is ending): no further operation, nothing to shrink."""
+
+
 class Violation(Exception):
     """The app broke the contract: a kind (the hint key), a sentence in both languages, the operations so far."""
 
@@ -300,14 +304,21 @@ class Run:
 
 # --- the check ---------------------------------------------------------------------------------
 
-def explore(base_url, redis_client, examples=EXAMPLES):
-    """Run generated sequences; raise the Violation of the shortest failing one, if any."""
+def explore(base_url, redis_client, examples=EXAMPLES, stop=None):
+    """Run generated sequences; raise the Violation of the shortest failing one, if any (Stopped once the
+    threading.Event `stop` is set)."""
     sessions = [requests.Session() for _ in range(CLIENTS)]
     tokens = itertools.count(1)
 
+    def go_on():
+        if stop is not None and stop.is_set():
+            raise Stopped()
+
     def play(sequence):
+        go_on()
         run = Run(base_url, redis_client, sessions, token=f"t{next(tokens)}:").start()
         for operation in sequence:
+            go_on()
             run.apply(operation)
 
     # a fixed seed and no example database: the same sequences on every run, nothing written to disk
@@ -357,10 +368,11 @@ def steps_shown(done, url=SHOWN_URL):
     return "\n".join(f"{number}. {op.shown(url)}" for number, op in enumerate(done, 1))
 
 
-def check(base_url, redis_client, layer="code", shown_url=SHOWN_URL):
-    """Hold the app at `base_url`, backed by the Redis of `redis_client`, to the contract; CheckFailure if not."""
+def check(base_url, redis_client, layer="code", shown_url=SHOWN_URL, stop=None):
+    """Hold the app at `base_url`, backed by the Redis of `redis_client`, to the contract; CheckFailure if not.
+    Setting the threading.Event `stop` ends it early with Stopped."""
     try:
-        explore(base_url, redis_client)
+        explore(base_url, redis_client, stop=stop)
     except Unreachable as error:
         raise CheckFailure("redis", both(f"Redis stopped answering the check's own connection ({error})",
                                          f"Redis 不再应答检查自己的连接（{error}）")) from None
@@ -373,10 +385,10 @@ def check(base_url, redis_client, layer="code", shown_url=SHOWN_URL):
         raise CheckFailure(layer, lead, fix=violation.kind, log=steps_shown(violation.done, shown_url)) from None
 
 
-def check_deployment(deployment):
+def check_deployment(deployment, stop=None):
     """The contract for a running deployment (checker.deploy.Deployment): its web container and its Redis."""
     client = containers.redis_client(deployment.redis)
     try:
-        check(deployment.url(""), client)
+        check(deployment.url(""), client, stop=stop)
     finally:
         client.close()

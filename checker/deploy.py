@@ -105,12 +105,12 @@ class Background:
 class Scenario(Background):
     """A Background that goes on, once `start` returned, with `steps` in turn on what it started: part(n)
     waits for step n and raises its failure (or the start's) in the check that asks for it. close()
-    stops what was started first, so that a step still waiting on it fails at once, and runs no
-    further step."""
+    sets the threading.Event `closing` (for a step that can end early), stops what was started, so that
+    a step still waiting on it fails at once, and runs no further step."""
 
-    def __init__(self, start, stop, steps):
+    def __init__(self, start, stop, steps, closing=None):
         self.outcomes = [Future() for _ in steps]
-        self.started, self._closing = None, False
+        self.started, self.closing = None, closing or threading.Event()
 
         def run():
             try:
@@ -120,7 +120,7 @@ class Scenario(Background):
                     outcome.set_exception(error)
                 raise
             for step, outcome in zip(steps, self.outcomes):
-                if self._closing:
+                if self.closing.is_set():
                     outcome.cancel()
                     continue
                 try:
@@ -136,7 +136,7 @@ class Scenario(Background):
         return self.outcomes[number].result()
 
     def close(self):
-        self._closing = True
+        self.closing.set()
         if self.started is not None:
             self._stop(self.started)  # `stop` must then bear being called twice
         super().close()
