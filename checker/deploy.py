@@ -310,6 +310,8 @@ class Pool:
     def get(self, url, params=None, timeout=None):
         try:
             answer = self._pool.request("GET", url, fields=params, timeout=timeout)
+        except urllib3.exceptions.NewConnectionError as error:  # urllib3 counts it as a time-out too
+            raise requests.ConnectionError(str(error)) from None
         except urllib3.exceptions.TimeoutError as error:
             raise requests.Timeout(str(error)) from None
         except urllib3.exceptions.HTTPError as error:

@@ -1,5 +1,7 @@
 """The /set-/get contract: what it generates, how it shows a failure, and that the solution keeps it."""
 
+import threading
+
 import pytest
 
 from checker import ROOT, apps, containers, contract
@@ -76,3 +78,12 @@ def test_differences_name_the_usual_mistakes():
     assert "repr" in contract.difference("v", "b'v'")["en"]
     assert contract.difference("v", "w") is None
     assert "空格" in contract.difference(" v ", "v")["zh"]
+
+
+def test_a_set_stop_event_ends_the_check_before_any_request():
+    """With `stop` set, the check raises Stopped at once: nothing is asked of an app that may be gone."""
+    stop = threading.Event()
+    stop.set()
+    # port 9 (discard) on loopback: a request that went out would fail, not raise Stopped
+    with pytest.raises(contract.Stopped):
+        contract.check("http://127.0.0.1:9", None, stop=stop)

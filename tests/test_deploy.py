@@ -92,3 +92,59 @@ def test_background_work_nobody_waits_for_is_ended_first():
     started.close()
     # the undo ran, and the work saw it at once instead of waiting out its 30 s
     assert ended.is_set() and time.monotonic() - began < 10
+
+
+def test_scenario_reports_each_step_on_its_own():
+    """part(n) gives step n's result or raises its failure; a failing step does not keep the next from running."""
+    stopped = []
+
+    def fails(started):
+        raise ValueError(f"{started} failed")
+
+    scenario = deploy.Scenario(lambda: "up", stopped.append, [lambda started: started + "!", fails, str.upper])
+    assert scenario.part(0) == "up!"
+    with pytest.raises(ValueError, match="up failed"):
+        scenario.part(1)
+    assert scenario.part(2) == "UP"
+    scenario.close()
+    # what the start made is stopped when the scenario closes
+    assert stopped and set(stopped) == {"up"}
+
+
+def test_closing_a_scenario_stops_first_and_runs_no_further_step():
+    """close() stops what was started while a step still waits on it, so the step ends; later steps never run."""
+    entered, released, ran = threading.Event(), threading.Event(), []
+
+    def waits(started):
+        entered.set()
+        assert released.wait(10), "the step was not released by the stop"
+
+    scenario = deploy.Scenario(lambda: "up", lambda started: released.set(), [waits, ran.append])
+    assert entered.wait(10)
+    scenario.close()
+    # the waiting step ended because of the stop, not after its own time-out
+    assert scenario.part(0) is None
+    assert ran == [] and scenario.outcomes[1].cancelled()
+
+
+def test_a_failed_start_fails_every_step():
+    """Each check that needs the scenario sees the start's failure."""
+    def start():
+        raise RuntimeError("no deployment")
+
+    scenario = deploy.Scenario(start, lambda started: None, [str, str])
+    for number in (0, 1):
+        with pytest.raises(RuntimeError, match="no deployment"):
+            scenario.part(number)
+    scenario.close()
+
+
+def test_pool_answers_like_requests(running):
+    """Pool.get gives status_code, text and headers, with the query encoded; a closed port raises ConnectionError."""
+    with deploy.Pool() as pool:
+        answer = pool.get(running.url("/"), params={"key": "a b&c"}, timeout=10)
+        assert answer.status_code == 200 and "Directory listing" in answer.text
+        assert answer.headers["Content-Type"].startswith("text/html")
+        # port 9 on loopback: nothing listens there
+        with pytest.raises(requests.ConnectionError):
+            pool.get("http://127.0.0.1:9/", timeout=5)
