@@ -104,42 +104,38 @@ class Background:
 
 class Scenario(Background):
     """A Background that goes on, once `start` returned, with `steps` in turn on what it started: part(n)
-    waits for step n and raises its failure (or the start's) in the check that asks for it. close()
-    sets the threading.Event `closing` (for a step that can end early), stops what was started, so that
-    a step still waiting on it fails at once, and runs no further step."""
+    waits for step n and raises its failure (or the start's) in the check that asks for it. A close()
+    before the last step is done sets the threading.Event `closing` (for a step that can end early) and
+    stops what was started, so that a step still waiting on it fails at once; no further step runs."""
 
     def __init__(self, start, stop, steps, closing=None):
         self.outcomes = [Future() for _ in steps]
-        self.started, self.closing = None, closing or threading.Event()
+        self.closing = closing or threading.Event()
+        undo = [self.closing.set]
 
         def run():
             try:
-                self.started = start()
+                started = start()
             except BaseException as error:
                 for outcome in self.outcomes:
                     outcome.set_exception(error)
                 raise
+            undo.insert(0, lambda: stop(started))  # after `closing` is set: undo runs last to first
             for step, outcome in zip(steps, self.outcomes):
                 if self.closing.is_set():
                     outcome.cancel()
                     continue
                 try:
-                    outcome.set_result(step(self.started))
+                    outcome.set_result(step(started))
                 except BaseException as error:
                     outcome.set_exception(error)
-            return self.started
+            return started
 
-        super().__init__(run, stop)
+        super().__init__(run, stop, undo)
 
     def part(self, number):
         """What step `number` returned; its failure is raised here."""
         return self.outcomes[number].result()
-
-    def close(self):
-        self.closing.set()
-        if self.started is not None:
-            self._stop(self.started)  # `stop` must then bear being called twice
-        super().close()
 
 
 _pending = weakref.WeakSet()

@@ -339,8 +339,8 @@ def outages(image, redis_conf, web_env):
         running.stop()
         remove(running.network)
 
-    # once Redis came back from both, nothing uses this deployment: it goes before the check ends
-    scenario = Scenario(start, stop, [redis_stopped_then_back, redis_frozen, stop])
+    # once Redis came back from both, nothing uses this deployment: its containers go before the check ends
+    scenario = Scenario(start, stop, [redis_stopped_then_back, redis_frozen, stop_deployment])
     yield scenario
     scenario.close()
 
