@@ -284,9 +284,10 @@ class Deployment:
             client.close()
 
     def recreate_redis(self):
-        """Kill Redis (no chance to save), remove it, start a new one on the same volume and conf."""
+        """Kill Redis (no chance to save), remove it, start a new one on the same volume and conf. The
+        killed one has stopped when kill() returns: the new one starts while it is being removed."""
         self.redis.get_wrapped_container().kill()
-        containers.stop(self.redis)
+        containers.discard(self.redis)
         self.redis = start_redis(self.network, self.volume, self.conf, self.redis_aliases)
         return self.redis
 
