@@ -235,3 +235,11 @@ def test_demo_step_is_marked():
     assert len(marked) == 1, f"steps with demo = true: {marked}"
     # whose finished app runs in containers
     assert (ROOT / "solutions" / marked[0] / "Dockerfile").is_file(), f"solutions/{marked[0]} has no Dockerfile"
+
+
+def test_checks_use_no_bare_assert():
+    """Step checks fail through expect()/CheckFailure: the checker runs them without assert rewriting."""
+    found = [f"{path.name}:{number}" for path in sorted((ROOT / "checks").glob("*.py"))
+             for number, line in enumerate(path.read_text().splitlines(), 1) if line.strip().startswith("assert ")]
+    # a bare assert would fail with no message, no layer and no hint under --assert=plain
+    assert not found, found
