@@ -353,10 +353,30 @@ def discard(container):
     _removing.append(_remover.submit(stop, container))
 
 
+_after = ThreadPoolExecutor(1, thread_name_prefix="workshop-remove-after")
+
+
+def after_discards(remove):
+    """Call remove() in the background once the containers handed to discard() so far are removed (a
+    network or a volume they use); reap() waits for it too."""
+    before = list(_removing)
+
+    def run():
+        for removal in before:
+            removal.result()
+        remove()
+
+    _removing.append(_after.submit(run))
+
+
 def reap():
     """Wait until every container handed to discard() is removed."""
-    while _removing:
-        _removing.pop().result()  # stop() never raises
+    while True:
+        try:
+            removal = _removing.pop()
+        except IndexError:  # all done (another thread may have taken the last one)
+            return
+        removal.result()  # stop() never raises
 
 
 def url(container, path="/", port=WEB_PORT):

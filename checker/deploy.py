@@ -36,14 +36,16 @@ def conf_lines(path):
 
 
 def remove(resource):
-    """Remove a network or volume once the containers on it are gone, ignoring one still in use or
-    gone (the run's sweep gets it then)."""
-    containers.reap()
-    try:
-        if resource is not None:
-            resource.remove()
-    except Exception:
-        pass
+    """Remove a network or volume in the background once the containers on it are gone, ignoring one
+    still in use or gone (the run's sweep gets it then); containers.reap() waits for it."""
+    def now():
+        try:
+            if resource is not None:
+                resource.remove()
+        except Exception:
+            pass
+
+    containers.after_discards(now)
 
 
 def start_redis(network, volume=None, conf=None, aliases=(REDIS_ALIAS,), running=None):
