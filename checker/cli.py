@@ -12,11 +12,15 @@ def cmd_check(args):
     step = resolve_step(args.step, "check-step")
     # `make watch` starts the next check ahead of time and cues it with a line on stdin when a file
     # changes; stdin closed instead means watching ended. A copy of it: pytest points fd 0 elsewhere.
-    cue = None
+    # It is told on --told-fd once the verdict is out (the containers are removed after that).
+    cue = told = None
     if args.on_cue:
         cue_pipe = os.fdopen(os.dup(sys.stdin.fileno()), "rb")
         cue = lambda: bool(cue_pipe.readline())  # noqa: E731
-    code, _ = run_check(step, resolve_target(args.target), verbose=args.verbose, junit=args.junit, cue=cue)
+    if args.told_fd is not None:
+        told = lambda: os.close(args.told_fd)  # noqa: E731  (its reader then sees the end of the pipe)
+    code, _ = run_check(step, resolve_target(args.target), verbose=args.verbose, junit=args.junit, cue=cue,
+                        told=told)
     return code
 
 
@@ -63,6 +67,7 @@ def parser():
     check.add_argument("--verbose", "-v", action="store_true", default=bool(os.environ.get("V")))
     check.add_argument("--junit", help="also write JUnit XML here")
     check.add_argument("--on-cue", action="store_true", help=argparse.SUPPRESS)  # make watch: start, then wait
+    check.add_argument("--told-fd", type=int, help=argparse.SUPPRESS)  # make watch: closed once the verdict is out
     check.set_defaults(func=cmd_check)
 
     sub.add_parser("images", help="make the course images available").set_defaults(func=cmd_images)

@@ -64,11 +64,12 @@ def _cue_plugin(cue, then):
     return Cue()
 
 
-def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=None):
+def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=None, told=None):
     """Run one step's checks against `target`; returns (exit code, summary).
 
     With `cue` (`make watch`), everything that does not read the learner's files (imports, the
-    engine, sweeps, collecting the checks) happens first; then cue() is waited for (see _Cue).
+    engine, sweeps, collecting the checks) happens first; then cue() is waited for (_cue_plugin).
+    `told()` is called once the verdict is printed, before the run's containers are removed.
     """
     import pytest
 
@@ -127,11 +128,20 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=N
         # xunit1: checks may record_property (xunit2 turns that into a warning, hence an error)
         args += ["--junitxml", str(junit), "-o", f"junit_suite_name={step.folder}", "-o", "junit_family=xunit1"]
     signal.signal(signal.SIGTERM, _interrupt)
+    summary = None
     try:
-        code = pytest.main(args, plugins=plugins)
-    except KeyboardInterrupt:
-        print("\n" + msg("check.interrupted"))
-        code = 130
+        try:
+            code = pytest.main(args, plugins=plugins)
+        except KeyboardInterrupt:
+            print("\n" + msg("check.interrupted"))
+            code = 130
+        summary = getattr(reporter, "summary", None)
+        if summary:
+            results.record(target, step, summary, files=checked.get("files"))
+        if told is not None:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            told()  # the verdict is out; what follows is cleaning up
     finally:
         sandbox.end_all()
         if "checker.deploy" in sys.modules:
@@ -140,9 +150,6 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=N
             sys.modules["checker.containers"].reap()  # and the removals teardowns left running
         if client is not None:
             labels.sweep_this_run(client)
-    summary = getattr(reporter, "summary", None)
-    if summary:
-        results.record(target, step, summary, files=checked.get("files"))
     if code == pytest.ExitCode.INTERRUPTED:
         return 130, summary
     return (0 if code == 0 else 1), summary

@@ -15,7 +15,7 @@ from pathlib import Path
 from . import ROOT
 from .messages import msg
 
-DEBOUNCE = 0.2       # seconds of quiet after the last change before checking again (editors save in bursts of ms)
+DEBOUNCE = 0.1       # seconds of quiet after the last change before checking again (editors save in bursts of ms)
 POLL_SECONDS = 1.0
 # file systems whose changes inotify (and friends) do not report
 POLLED_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "v9fs", "drvfs", "fuse.sshfs", "sshfs",
@@ -115,30 +115,38 @@ def observer_for(polling):
 
 class Primed:
     """The next check, started ahead of time in its own process (a fresh import of the learner's code
-    each time): it loads the checker and waits, so that a save is checked without that start-up."""
+    each time): it loads the checker, collects its checks and waits, so that a save is checked without
+    that start-up. It closes a pipe once its verdict is printed: the watcher is ready for the next save
+    while that check removes its containers."""
 
     def __init__(self, step, target, verbose):
-        command = [sys.executable, "-m", "checker", "check", str(step.number), "--target", str(target), "--on-cue"]
+        told_read, told_write = os.pipe()
+        command = [sys.executable, "-m", "checker", "check", str(step.number), "--target", str(target),
+                   "--on-cue", "--told-fd", str(told_write)]
         if verbose:
             command.append("--verbose")
         # its own process group: Ctrl-C reaches the watcher only, which passes it on exactly once
         self.child = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT)}, process_group=0,
-                                      stdin=subprocess.PIPE)
+                                      stdin=subprocess.PIPE, pass_fds=(told_write,))
+        os.close(told_write)
+        self.told = os.fdopen(told_read, "rb")
 
     def run(self):
-        """Cue the check and wait for it; its exit code."""
+        """Cue the check and wait for its verdict (or its end, whichever comes first)."""
         try:
             self.child.stdin.write(b"go\n")
             self.child.stdin.close()
         except BrokenPipeError:
             pass  # it ended already (it says why itself)
         try:
-            return self.child.wait()
+            self.told.read()  # the end of the pipe: the verdict is out, or the process is gone
         except KeyboardInterrupt:
             # the check removes its containers on SIGINT; give it the time to
             self.child.send_signal(signal.SIGINT)
             self.end()
             raise
+        finally:
+            self.told.close()
 
     def cancel(self):
         """End a check that was never cued: closing its stdin tells it to leave quietly."""
@@ -149,6 +157,7 @@ class Primed:
         self.end()
 
     def end(self):
+        """Wait for the process to end (a check still removing its containers finishes that)."""
         try:
             self.child.wait(timeout=60)
         except subprocess.TimeoutExpired:
@@ -212,24 +221,28 @@ def watch(step, target, verbose=False):
         signal.signal(signum, _interrupt)
     observer.start()
     stop_warm = kept_run(step)
-    primed = None
+    primed = checked = None
     try:
         print(msg("watch.start", folder=label(folder), how=how), flush=True)
         keep_warm(step)
-        Primed(step, target, verbose).run()
+        checked = Primed(step, target, verbose)
+        checked.run()
         while True:
             primed = Primed(step, target, verbose)  # ready before the next save
             print(msg("watch.waiting", folder=label(folder)), flush=True)
             name = changes.wait()
+            checked.end()  # the last check has long removed its containers by now
             print("\n" + msg("watch.changed", time=time.strftime("%H:%M:%S"), name=name), flush=True)
-            primed.run()
-            primed = None
+            checked, primed = primed, None
+            checked.run()
     except KeyboardInterrupt:
         if primed is not None:
             primed.cancel()
         print("\n" + msg("watch.stopped"), flush=True)
         return 0
     finally:
+        if checked is not None:
+            checked.end()
         observer.stop()
         observer.join(timeout=5)
         stop_warm()

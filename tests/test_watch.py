@@ -132,7 +132,7 @@ def test_several_saves_run_one_check(watch, target):
     hello = target / STEP.folder / "hello.py"
     for number in range(5):
         hello.write_text(hello.read_text() + f"\n# edit {number}\n")
-        time.sleep(0.05)
+        time.sleep(0.01)
     watcher.wait_for("changed")
     watcher.wait_for("Waiting for changes")
     later = watcher.quiet_for(1.5)
