@@ -1,5 +1,6 @@
 """Step 03: the learner's Dockerfile packages the step-02 app; the image is built and run for real."""
 
+import threading
 import uuid
 
 import pytest
@@ -7,7 +8,7 @@ import requests
 from docker.utils.build import PatternMatcher
 
 from checker import containers, contract, course, sizes
-from checker.deploy import Background, Deployment
+from checker.deploy import Background, Deployment, Scenario
 from checker.failures import both, expect, tail
 from checker.i18n import pick
 
@@ -41,10 +42,13 @@ def edited_rebuild(engine, folder, image):
 
 @pytest.fixture(scope="module", autouse=True)
 def next_to_redis(image, network):
-    """Your image with a Redis next to it on a network, started in the background once the image exists."""
-    started = Background(Deployment(image, network).__enter__, lambda running: running.stop())
-    yield started
-    started.close()
+    """Your image with a Redis next to it on a network, and the contract checked on it: in the background
+    once the image exists."""
+    closing = threading.Event()  # ends the contract at its next operation if the check stops early
+    scenario = Scenario(Deployment(image, network).__enter__, lambda running: running.stop(),
+                        [lambda running: contract.check_deployment(running, stop=closing)], closing)
+    yield scenario
+    scenario.close()
 
 
 def instruction(layer):
@@ -158,4 +162,4 @@ def test_contract(next_to_redis):
     zh: 旁边有 Redis 时，容器中的 /set 和 /get 的行为就像一个保存在 Redis 中的字典
     """
     # the step-02 app in its image: the same generated sequences as step 02 checked, now through the container
-    contract.check_deployment(next_to_redis.result())
+    next_to_redis.part(0)
