@@ -75,7 +75,9 @@ def count_checks(step):
     import pytest
 
     counter = _Counter()
-    pytest.main([str(step.check_file), "--collect-only", "-p", "no:terminal", "-p", "no:cacheprovider",
+    from .session import PYTEST_OPTIONS
+
+    pytest.main([str(step.check_file), "--collect-only", "-p", "no:terminal", *PYTEST_OPTIONS,
                  "-c", str(step.check_file.parent.parent / "pytest.ini")], plugins=[counter])
     return counter.count
 

@@ -13,6 +13,13 @@ from . import ROOT, course, results
 from .messages import msg
 
 
+# Options of every pytest run over a step's checks (several may run in one process: `make grade`).
+# --assert=plain: checks fail through CheckFailure, never a bare assert, so nothing needs rewriting
+# (rewriting the check module and every module of hypothesis, a pytest plugin, costs ~0.4 s a run,
+# and a later run in the same process would find hypothesis imported already)
+PYTEST_OPTIONS = ("-p", "no:cacheprovider", "--assert=plain")
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
@@ -119,10 +126,7 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=N
     later = [s.number for s in course.steps() if s.number > step.number]
     reporter.next_step = later[0] if later else None
     os.environ["WORKSHOP_TARGET"] = str(target)
-    # --assert=plain: checks fail through CheckFailure, never a bare assert, so nothing needs rewriting
-    # (rewriting the check module and every module of hypothesis, a pytest plugin, costs ~0.4 s a run)
-    args = [str(step.check_file), "-x", "-p", "no:cacheprovider", "--assert=plain", "--rootdir", str(ROOT),
-            "-c", str(ROOT / "pytest.ini")]
+    args = [str(step.check_file), "-x", *PYTEST_OPTIONS, "--rootdir", str(ROOT), "-c", str(ROOT / "pytest.ini")]
     args += ["-v", "-s"] if verbose else ["-p", "no:terminal"]
     if junit:
         # xunit1: checks may record_property (xunit2 turns that into a warning, hence an error)
