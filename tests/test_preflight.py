@@ -46,5 +46,5 @@ def test_compose_step_without_compose(checker, tmp_path):
                      env={"PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}"})
     # a plain failure with the hint that says what to install, and no traceback
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "hint [compose-unavailable]" in result.stdout and "is not a docker command" in result.stdout
+    assert "hint [compose-unavailable]" in result.stdout and "has no `compose` command" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
