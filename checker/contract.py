@@ -11,6 +11,7 @@ Any step (or compose service) that serves the app calls `check(base_url, redis_c
 
 import itertools
 import os
+import threading
 from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote, unquote_plus
 
@@ -392,3 +393,12 @@ def check_deployment(deployment, stop=None):
         check(deployment.url(""), client, stop=stop)
     finally:
         client.close()
+
+
+def in_background(start, stop):
+    """The contract checked in the background on the deployment start() returns (deploy.Scenario):
+    part(0) raises its failure; a close() before that ends it at its next operation, then stop()s."""
+    from .deploy import Scenario
+
+    closing = threading.Event()
+    return Scenario(start, stop, [lambda running: check_deployment(running, stop=closing)], closing)

@@ -1,6 +1,5 @@
 """Step 03: the learner's Dockerfile packages the step-02 app; the image is built and run for real."""
 
-import threading
 import uuid
 
 import pytest
@@ -8,7 +7,7 @@ import requests
 from docker.utils.build import PatternMatcher
 
 from checker import containers, contract, course, sizes
-from checker.deploy import Background, Deployment, Scenario
+from checker.deploy import Background, Deployment
 from checker.failures import both, expect, tail
 from checker.i18n import pick
 
@@ -44,9 +43,7 @@ def edited_rebuild(engine, folder, image):
 def next_to_redis(image, network):
     """Your image with a Redis next to it on a network, and the contract checked on it: in the background
     once the image exists."""
-    closing = threading.Event()  # ends the contract at its next operation if the check stops early
-    scenario = Scenario(Deployment(image, network).__enter__, lambda running: running.stop(),
-                        [lambda running: contract.check_deployment(running, stop=closing)], closing)
+    scenario = contract.in_background(Deployment(image, network).__enter__, lambda running: running.stop())
     yield scenario
     scenario.close()
 

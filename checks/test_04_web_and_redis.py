@@ -1,13 +1,12 @@
 """Step 04: the learner's image next to a Redis container, found by network alias, by link and by REDIS_HOST."""
 
-import threading
 import uuid
 
 import pytest
 
 from checker import containers, contract, warm
 from checker.deploy import REDIS_ALIAS as ALIAS
-from checker.deploy import Background, Deployment, Scenario, answered, set_and_get, stored_and_served
+from checker.deploy import Background, Deployment, answered, set_and_get, stored_and_served
 from checker.engine import kind
 from checker.failures import both, expect
 
@@ -78,9 +77,7 @@ def test_redis_host_default(image):
 def contract_kept(deployment):
     """The /set and /get contract checked on the deployment, in the background while the checks go on
     (its keys carry prefixes of their own)."""
-    closing = threading.Event()  # ends the contract at its next operation if the check stops early
-    scenario = Scenario(lambda: deployment, lambda running: None,
-                        [lambda running: contract.check_deployment(running, stop=closing)], closing)
+    scenario = contract.in_background(lambda: deployment, lambda running: None)
     yield scenario
     scenario.close()
 

@@ -2,7 +2,6 @@
 
 import json
 import re
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, wait
 
@@ -356,9 +355,7 @@ def keys_written(deployment):
 @pytest.fixture(scope="module")
 def contract_kept(deployment):
     """The /set and /get contract checked on your app, in the background while the checks go on."""
-    closing = threading.Event()  # ends the contract at its next operation if the check stops early
-    scenario = Scenario(lambda: deployment, stop_deployment,
-                        [lambda running: contract.check_deployment(running, stop=closing)], closing)
+    scenario = contract.in_background(lambda: deployment, stop_deployment)
     yield scenario
     scenario.close()
 
