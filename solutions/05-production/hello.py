@@ -9,8 +9,9 @@ from redis.retry import Retry
 
 app = Flask(__name__)
 
-# Explicit timeouts and one immediate retry: a Redis that is gone or frozen costs a request a few
-# seconds and a 503, never a worker stuck forever. The pool reconnects by itself once Redis is back.
+# Explicit timeouts, and one immediate retry of a dropped connection (a time-out already waited):
+# a Redis that is gone or frozen costs a request about a second and a 503, never a worker stuck
+# forever. The pool reconnects by itself once Redis is back.
 redis_client = redis.Redis(
     host=os.environ.get("REDIS_HOST", "localhost"),
     port=int(os.environ.get("REDIS_PORT", "6379")),
@@ -18,7 +19,7 @@ redis_client = redis.Redis(
     decode_responses=True,
     socket_connect_timeout=1,
     socket_timeout=1,
-    retry=Retry(NoBackoff(), 1),
+    retry=Retry(NoBackoff(), 1, supported_errors=(redis.exceptions.ConnectionError,)),
 )
 
 # Answers meant for people say it in English, then in Chinese: one line each, for either reader.
