@@ -207,7 +207,7 @@ def probes_since(health, seen):
     return [probe for probe in health.get("Log") or [] if probe.get("Start") not in seen]
 
 
-@pytest.mark.usefixtures("keys_written", "contract_kept")  # both go on while the engine probes
+@pytest.mark.usefixtures("keys_written", "contract_kept", "inspected")  # all go on while the engine probes
 def test_becomes_healthy(deployment):
     """the web container becomes `healthy`
     zh: web 容器的状态变为 `healthy`
@@ -246,40 +246,6 @@ def test_served_by_gunicorn(deployment):
                 f"响应头是 `Server: {server or '（无）'}`，应为 gunicorn"), fix="dev-server")
 
 
-def test_debug_is_off(deployment):
-    """debug mode is off: no debugger, `app.debug` is False in the container
-    zh: 调试模式是关着的：容器里没有调试器，`app.debug` 是 False
-    """
-    probe = deployment.get("/", __debugger__="yes", cmd="resource", f="debugger.js")
-    # the Werkzeug debugger runs Python code typed into the browser by whoever reaches it
-    expect("javascript" not in probe.headers.get("Content-Type", ""), "container",
-           both("the Werkzeug debugger answers requests", "Werkzeug 调试器在响应请求"), fix="debug-on")
-    code, output = deployment.run_in_web("import hello; print(hello.app.debug)")
-    # debug mode also shows internals in errors and may reload code; off is the only safe setting
-    expect(not (code == 0 and output.splitlines()[-1:] == ["True"]), "code",
-           both("hello.app.debug is True inside the container", "容器里的 hello.app.debug 是 True"), fix="debug-on")
-
-
-def test_workers_come_from_environment(deployment):
-    """gunicorn starts as many workers as GUNICORN_WORKERS says
-    zh: gunicorn 按 GUNICORN_WORKERS 的值启动相应数量的工作进程
-    """
-    # every process whose command line names gunicorn, except this counting one itself
-    count_gunicorn = ("import os, pathlib; print(sum(b'gunicorn' in p.read_bytes() for p in "
-                      "pathlib.Path('/proc').glob('[0-9]*/cmdline') if p.parent.name != str(os.getpid())))")
-    deadline, count = time.monotonic() + 10, 0
-    while time.monotonic() < deadline and count != WORKERS + 1:
-        _, output = deployment.run_in_web(count_gunicorn)
-        count = int(output) if output.isdigit() else 0
-        time.sleep(0.1)
-    # one master process plus the workers; the number is the operator's choice, not baked in
-    expect(count == WORKERS + 1, "container", both(
-           f"with GUNICORN_WORKERS={WORKERS} the container runs {count} gunicorn processes, expected "
-           f"{WORKERS + 1} (the master and {WORKERS} workers)",
-           f"GUNICORN_WORKERS={WORKERS} 时，容器里有 {count} 个 gunicorn 进程，应为 {WORKERS + 1} 个"
-           f"（1 个主进程加 {WORKERS} 个工作进程）"), fix="workers-env", log=deployment.web_log())
-
-
 def health_of(deployment):
     """/health's answer: (status code, parsed JSON or None)."""
     response = deployment.get("/health")
@@ -304,6 +270,60 @@ def test_health_reports_redis(deployment):
            both(f"/health answered {status} {shown_json(body, '(not JSON)')}",
                 f"/health 返回了 {status} {shown_json(body, '（不是 JSON）')}"),
            fix="health-route", log=deployment.web_log())
+
+
+@pytest.fixture(scope="module")
+def inspected(deployment):
+    """Debug mode and gunicorn's processes looked at inside your web container, in the background."""
+    # `docker exec` starts a Python each time: these go on while the engine probes and the keys are written
+    scenario = Scenario(lambda: deployment, stop_deployment, [debug_switched_off, gunicorn_processes])
+    yield scenario
+    scenario.close()
+
+
+@pytest.mark.usefixtures("durability")  # the deployment's Redis is not needed up by the checks above any more
+def test_debug_is_off(inspected):
+    """debug mode is off: no debugger, `app.debug` is False in the container
+    zh: 调试模式是关着的：容器里没有调试器，`app.debug` 是 False
+    """
+    inspected.part(0)
+
+
+def debug_switched_off(deployment):
+    """Neither the Werkzeug debugger nor `app.debug` is on in the running container."""
+    probe = deployment.get("/", __debugger__="yes", cmd="resource", f="debugger.js")
+    # the Werkzeug debugger runs Python code typed into the browser by whoever reaches it
+    expect("javascript" not in probe.headers.get("Content-Type", ""), "container",
+           both("the Werkzeug debugger answers requests", "Werkzeug 调试器在响应请求"), fix="debug-on")
+    code, output = deployment.run_in_web("import hello; print(hello.app.debug)")
+    # debug mode also shows internals in errors and may reload code; off is the only safe setting
+    expect(not (code == 0 and output.splitlines()[-1:] == ["True"]), "code",
+           both("hello.app.debug is True inside the container", "容器里的 hello.app.debug 是 True"), fix="debug-on")
+
+
+def test_workers_come_from_environment(inspected):
+    """gunicorn starts as many workers as GUNICORN_WORKERS says
+    zh: gunicorn 按 GUNICORN_WORKERS 的值启动相应数量的工作进程
+    """
+    inspected.part(1)
+
+
+def gunicorn_processes(deployment):
+    """Count gunicorn's processes in the web container until there are WORKERS + 1 (10 s at most)."""
+    # every process whose command line names gunicorn, except this counting one itself
+    count_gunicorn = ("import os, pathlib; print(sum(b'gunicorn' in p.read_bytes() for p in "
+                      "pathlib.Path('/proc').glob('[0-9]*/cmdline') if p.parent.name != str(os.getpid())))")
+    deadline, count = time.monotonic() + 10, 0
+    while time.monotonic() < deadline and count != WORKERS + 1:
+        _, output = deployment.run_in_web(count_gunicorn)
+        count = int(output) if output.isdigit() else 0
+        time.sleep(0.1)
+    # one master process plus the workers; the number is the operator's choice, not baked in
+    expect(count == WORKERS + 1, "container", both(
+           f"with GUNICORN_WORKERS={WORKERS} the container runs {count} gunicorn processes, expected "
+           f"{WORKERS + 1} (the master and {WORKERS} workers)",
+           f"GUNICORN_WORKERS={WORKERS} 时，容器里有 {count} 个 gunicorn 进程，应为 {WORKERS + 1} 个"
+           f"（1 个主进程加 {WORKERS} 个工作进程）"), fix="workers-env", log=deployment.web_log())
 
 
 def answers(deployment, path, status, fix, session=None, **params):
@@ -361,15 +381,19 @@ def contract_kept(deployment):
 
 
 @pytest.fixture(scope="module")
-def durability(deployment, keys_written, contract_kept):
+def durability(deployment, keys_written, contract_kept, inspected):
     """Redis recreated on its volume and the 1000 keys read back, in the background while Redis's outages run."""
     def start():
         wait(contract_kept.outcomes)  # nothing else needs this Redis any more
         keys_written.part(0)  # the keys were written, or the reason they were not is this check's failure
         return deployment
 
+    def done(running):
+        wait(inspected.outcomes)  # nor the web container, once the looks inside it are done too
+        stop_deployment(running)
+
     # once the keys are read back nothing uses the deployment: it goes before the check ends
-    scenario = Scenario(start, stop_deployment, [keys_read_back, stop_deployment])
+    scenario = Scenario(start, stop_deployment, [keys_read_back, done])
     yield scenario
     scenario.close()
 
@@ -379,7 +403,6 @@ def stop_deployment(running):
     running.stop()
 
 
-@pytest.mark.usefixtures("durability")  # the deployment's Redis is not needed up by the checks above any more
 def test_redis_stopped_then_back(outages):
     """Redis stopped: 503 with a message; Redis started again: 200, same web container
     zh: Redis 停掉时返回 503 和一句说明；Redis 重新启动后恢复 200，web 容器无需重启
