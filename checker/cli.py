@@ -2,6 +2,7 @@
 
 import argparse
 import os
+import signal
 import sys
 
 from .messages import msg
@@ -86,6 +87,9 @@ def parser():
 
 def main(argv=None):
     args = parser().parse_args(argv)
+    # a shell starts background jobs with SIGINT ignored, and Python then never raises KeyboardInterrupt:
+    # Ctrl-C, `make watch` stopping a check, or a script's SIGINT would leave containers running
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         return args.func(args)
     except KeyboardInterrupt:

@@ -20,11 +20,13 @@ STEP = course.steps()[0]  # runs no container: fast
 class Watcher:
     """`python -m checker watch` in the background, its output collected line by line."""
 
-    def __init__(self, target, env=None, step=STEP):
+    def __init__(self, target, env=None, step=STEP, background_job=False):
         self.process = subprocess.Popen(
             [sys.executable, "-m", "checker", "watch", str(step.number), "--target", str(target)],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env={**os.environ, "WORKSHOP_LANG": "en", **(env or {})},
+            # what a shell does to a job started with `&`: SIGINT ignored, inherited through exec
+            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if background_job else None,
         )
         self.lines = queue.Queue()
         self.seen = []
@@ -88,8 +90,9 @@ def watch(tmp_path):
     """Start watchers on a target; each is stopped and closed after the test."""
     started = []
 
-    def start(target, env=None, step=STEP):
-        watcher = Watcher(target, env={"WORKSHOP_STATE_DIR": str(tmp_path / "state"), **(env or {})}, step=step)
+    def start(target, env=None, step=STEP, background_job=False):
+        watcher = Watcher(target, env={"WORKSHOP_STATE_DIR": str(tmp_path / "state"), **(env or {})}, step=step,
+                          background_job=background_job)
         started.append(watcher)
         return watcher
 
@@ -145,6 +148,15 @@ def test_ctrl_c_during_a_check(watch, target):
     watcher = watch(target)
     watcher.wait_for("Watching")
     watcher.wait_for("Step ")
+    assert watcher.interrupt() == 0
+    assert checks_of(target) == []
+
+
+def test_sigint_stops_a_watcher_started_as_a_background_job(watch, target):
+    """A watcher that inherited SIGINT ignored (`make watch 1 &`) still stops on SIGINT, check and all."""
+    watcher = watch(target, background_job=True)
+    watcher.wait_for("Waiting for changes")
+    # Python raises KeyboardInterrupt only for a SIGINT it did not find ignored at start-up
     assert watcher.interrupt() == 0
     assert checks_of(target) == []
 
