@@ -22,6 +22,7 @@ import redis
 import requests
 
 from . import labels
+from .engine import probes_at_start_interval, version_tuple
 from .failures import both, quoted, tail
 from .i18n import pick
 
@@ -40,7 +41,6 @@ START_INTERVAL = "100ms"
 # The start period given where neither the file nor the image sets one (so that START_INTERVAL applies):
 # one PROBE_INTERVAL, so the first failed probe that counts comes no sooner than without it.
 START_PERIOD = PROBE_INTERVAL
-START_INTERVAL_API = (1, 44)  # Docker Engine 25; Compose refuses start_interval on an older engine
 START_INTERVAL_COMPOSE = (2, 20, 2)  # the first Compose whose file format knows start_interval
 
 
@@ -241,11 +241,7 @@ class Project:
         if self.fast_start is None:
             answer = run_cli(["version", "--short"], timeout=20)
             plugin = version_tuple(answer.stdout.strip().lstrip("v").split("-")[0]) if answer.returncode == 0 else ()
-            try:
-                engine = version_tuple(self.client.version().get("ApiVersion", ""))
-            except docker.errors.APIError:
-                engine = ()
-            self.fast_start = plugin >= START_INTERVAL_COMPOSE and engine >= START_INTERVAL_API
+            self.fast_start = plugin >= START_INTERVAL_COMPOSE and probes_at_start_interval(self.client)
         return self.fast_start
 
     def has_start_period(self, name):
@@ -410,14 +406,6 @@ def _exists(collection, name):
         return True
     except docker.errors.NotFound:
         return False
-
-
-def version_tuple(text):
-    """(1, 44) for "1.44"; () for anything that is not a version."""
-    try:
-        return tuple(int(part) for part in text.split("."))
-    except ValueError:
-        return ()
 
 
 def q(text):

@@ -23,12 +23,25 @@ from testcontainers.core.container import DockerContainer
 from testcontainers.core.network import Network
 from testcontainers.core.waiting_utils import WaitStrategy
 
-from . import builds, course, labels, limits
+from . import builds, context, course, labels, limits
 from .builds import ANSI
-from .engine import client_kwargs
+from .engine import client_kwargs, probes_at_start_interval
 from .failures import CheckFailure, both, quoted, tail
 
 testcontainers_config.ryuk_disabled = True
+
+
+class _Healthcheck(docker.types.Healthcheck):
+    """The docker SDK's Healthcheck (7.1), which drops `start_interval` (API 1.44; docker/docker-py#3157)."""
+
+    def __init__(self, **kwargs):
+        start_interval = kwargs.pop("start_interval", kwargs.pop("StartInterval", None))
+        super().__init__(**kwargs)
+        if start_interval is not None:
+            self["StartInterval"] = start_interval
+
+
+docker.types.containers.Healthcheck = _Healthcheck  # what ContainerConfig builds from a healthcheck dict
 
 WEB_PORT = 5000
 CACHE_KEEP = 10  # learner images kept for their layer cache (oldest pruned after each build)
@@ -279,6 +292,17 @@ def redis_client(container):
                        socket_connect_timeout=3, socket_timeout=3)
 
 
+def quick_probes(client, interval, retries, deadline):
+    """Healthcheck options that run the image's own HEALTHCHECK command every `interval` (ns) until its
+    first success, and no more before `deadline` (ns) on an engine with start intervals (API 1.44; a probe
+    is a process in the container: those that follow it only take CPU from the rest of the check). Else
+    every `interval` all along. The engine's start period then spans the deadline: the caller counts
+    failed probes in the container's probe log itself."""
+    if probes_at_start_interval(client):
+        return {"start_period": deadline, "start_interval": interval, "interval": deadline, "retries": retries}
+    return {"interval": interval, "retries": retries}
+
+
 def start_web(image, env=None, network=None, aliases=(), links=None, timeout=20, wait=True, **kwargs):
     """A web container from `image`, published on 127.0.0.1, answering HTTP on WEB_PORT."""
     container = publish(_container(image, env=env or {}), WEB_PORT)
@@ -401,8 +425,14 @@ def build(client, folder, step):
                            fix="dockerfile-missing")
     tag = cache_tag(folder, step)
     previous = _image_id(client, tag)
+    # taken before the build: a file saved while it runs makes the next check build again
+    key = context.fingerprint(client, folder, builds.builder(client))
+    if context.reusable(tag, key, previous):
+        context.remember(tag, key, previous)  # its last use keeps it in the cache (prune_cache)
+        return client.images.get(previous)
     builds.run_build(client, folder, tag)
     image = client.images.get(tag)
+    context.remember(tag, key, image.id)
     if previous and previous != image.id:
         _remove_quietly(client, previous)  # the older build of this folder, untagged now (`<none>`)
     if previous is None:
@@ -431,8 +461,9 @@ def _remove_quietly(client, image_id):
 def prune_cache(client, keep=CACHE_KEEP, grace=CACHE_GRACE):
     """Keep the `keep` most recently built learner images (found by their tag); remove older ones.
 
-    Recency is when the engine last tagged the image: a build taken wholly from the cache keeps its
-    old creation time. An image tagged within `grace` seconds may serve a check running right now.
+    Recency is when the engine last tagged the image (a build taken wholly from the cache keeps its
+    old creation time), or when a check last reused it unbuilt, whichever is later. An image used within
+    `grace` seconds may serve a check running right now.
     """
     cached = labels.cached_images(client)
     if sum(len(image.get("RepoTags") or []) for image in cached) <= keep:
@@ -443,7 +474,7 @@ def prune_cache(client, keep=CACHE_KEEP, grace=CACHE_GRACE):
             when = _tag_time(client.api.inspect_image(image["Id"]))
         except docker.errors.NotFound:
             continue  # another run removed it meanwhile
-        tagged += [(when, tag) for tag in image.get("RepoTags") or []]
+        tagged += [(max(when, context.last_used(tag)), tag) for tag in image.get("RepoTags") or []]
     tagged.sort(reverse=True)
     settled = time.time() - grace
     for when, tag in tagged[keep:]:

@@ -8,6 +8,7 @@ from .messages import msg
 
 # Podman answers /version slowly; naming the API version skips that call on every client.
 API_VERSION = os.environ.get("WORKSHOP_DOCKER_API") or None
+START_INTERVAL_API = (1, 44)  # Docker Engine 25: health probes at a start interval until the first success
 
 
 class EngineUnreachable(Exception):
@@ -62,3 +63,20 @@ def kind(client):
     if "Docker Desktop" in operating_system:
         return "Docker Desktop", info.get("Version", "?")
     return "Docker Engine", info.get("Version", "?")
+
+
+def version_tuple(text):
+    """(1, 44) for "1.44"; () for anything that is not a version."""
+    try:
+        return tuple(int(part) for part in text.split("."))
+    except ValueError:
+        return ()
+
+
+def probes_at_start_interval(client):
+    """Whether the engine runs health probes at a start interval during the start period (API 1.44 on:
+    Docker Engine 25; not an older Docker, nor Podman's compatible API)."""
+    try:
+        return version_tuple(str(client.version().get("ApiVersion", ""))) >= START_INTERVAL_API
+    except docker.errors.APIError:
+        return False

@@ -16,8 +16,9 @@ WORKERS = 3          # the web container is started with GUNICORN_WORKERS set to
 KEYS = 1000          # keys written through the app before Redis is recreated
 CLIENTS = 16         # HTTP clients writing and reading them at the same time (bounded: 1000 requests each way)
 MAX_GROWTH_MB = 150  # what the image may add on top of python:3.13-slim
-PROBE_NS = SECOND // 2  # how often the engine runs the image's own HEALTHCHECK during the check
-PROBE_RETRIES = 3       # failed probes in a row that make the container unhealthy
+PROBE_NS = SECOND // 2  # how often the engine runs the image's own HEALTHCHECK (engines before API 1.44)
+PROBE_RETRIES = 3       # failed probes in a row, while the app answers, that make the container unhealthy
+HEALTHY_WITHIN = 30     # seconds the container has to become healthy
 
 
 # --- the learner's files ----------------------------------------------------------------------
@@ -197,9 +198,9 @@ def web_env():
 
 
 @pytest.fixture(scope="module")
-def web_options():
-    """The image's own healthcheck command, probed every PROBE_NS so the check need not wait long."""
-    return {"healthcheck": {"interval": PROBE_NS, "retries": PROBE_RETRIES}}
+def web_options(engine):
+    """The image's own healthcheck command, probed often so the check need not wait long."""
+    return {"healthcheck": containers.quick_probes(engine, PROBE_NS, PROBE_RETRIES, HEALTHY_WITHIN * SECOND)}
 
 
 def probes_since(health, seen):
@@ -212,7 +213,7 @@ def test_becomes_healthy(deployment):
     """the web container becomes `healthy`
     zh: web 容器的状态变为 `healthy`
     """
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + HEALTHY_WITHIN
     state, _ = deployment.web_state()
     # probes that ran while the app was still starting do not count against it
     seen = {probe.get("Start") for probe in (state.get("Health") or {}).get("Log") or []}
@@ -221,17 +222,22 @@ def test_becomes_healthy(deployment):
         new = probes_since(state.get("Health") or {}, seen)
         seen.update(probe.get("Start") for probe in new)
         failed = [] if any(probe.get("ExitCode") == 0 for probe in new) else failed + new
-        if len(failed) >= PROBE_RETRIES and state.get("Health", {}).get("Status") == "unhealthy":
-            break  # as many failed probes in a row as the engine needs, all while the app answers
+        if len(failed) >= PROBE_RETRIES:
+            break  # as many failed probes in a row as make a container unhealthy, all while the app answers
         time.sleep(0.1)
         state, _ = deployment.web_state()
     health = state.get("Health") or {}
     last = (health.get("Log") or [{}])[-1]
+    code = last.get("ExitCode", "?")
+    status = health.get("Status")
     # the engine ran the image's own HEALTHCHECK often; the last probe's output says why it failed
-    expect(health.get("Status") == "healthy", "container", both(
-           f"the container is {health.get('Status', 'without health status')} "
-           f"(last probe: exit code {last.get('ExitCode', '?')})",
-           f"容器的状态是 {health.get('Status', '无健康状态')}（最后一次探测的退出码：{last.get('ExitCode', '?')}）"),
+    expect(status == "healthy", "container", both(
+           f"the HEALTHCHECK failed {len(failed)} times in a row while the app answered (last probe: exit code {code})"
+           if len(failed) >= PROBE_RETRIES else
+           f"the container is {status or 'without health status'} (last probe: exit code {code})",
+           f"HEALTHCHECK 在应用正常应答时连续失败了 {len(failed)} 次（最后一次探测的退出码：{code}）"
+           if len(failed) >= PROBE_RETRIES else
+           f"容器的状态是 {status or '无健康状态'}（最后一次探测的退出码：{code}）"),
            fix="unhealthy", log=tail(last.get("Output", ""), 6))
 
 

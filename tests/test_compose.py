@@ -10,6 +10,7 @@ import uuid
 import pytest
 
 from checker import ROOT, compose, course, labels
+from checker.engine import START_INTERVAL_API
 
 STEP = next((step for step in course.steps() if (ROOT / "solutions" / step.folder / "compose.yaml").is_file()), None)
 pytestmark = pytest.mark.skipif(STEP is None, reason="no step has a compose.yaml")
@@ -119,9 +120,9 @@ def test_override_isolates_the_learners_file(engine, copy):
 
 def test_versions_compare_as_numbers():
     """API 1.100 is later than 1.44, Compose 2.100.0 than 2.20.2; an answer that is no version is earlier than any."""
-    assert compose.version_tuple("1.100") > compose.START_INTERVAL_API > compose.version_tuple("1.43")
+    assert compose.version_tuple("1.100") > START_INTERVAL_API > compose.version_tuple("1.43")
     assert compose.version_tuple("2.100.0") > compose.START_INTERVAL_COMPOSE > compose.version_tuple("2.20")
-    assert compose.version_tuple("") < compose.START_INTERVAL_API
+    assert compose.version_tuple("") < START_INTERVAL_API
     assert compose.version_tuple("v2") < compose.START_INTERVAL_COMPOSE
 
 
