@@ -9,7 +9,8 @@
 3. Warm `make check-step N TARGET=solutions` wall time per step next to its floor: the same
    containers started bare with the docker CLI until they answer (for step 02, Redis and `flask run`);
    medians of CHECK_RUNS rounds taken in turns.
-4. `make watch N` for steps 03 and 04: from saving a one-line change to the end of the re-check;
+4. `make watch N` for steps 03 and 04: from saving a one-line change (WATCH_PAUSE after the last
+   verdict) to the end of the re-check;
    and the first check of step 03 after its requirements changed (pip fetches again), reported only.
 
 Everything it creates carries this run's labels and is removed at the end, on Ctrl-C and on SIGTERM.
@@ -46,6 +47,7 @@ ROUNDS = 3                       # each scenario runs this often, taking turns w
 WARMUP = 1                       # seconds of unrecorded load before a scenario's first run
 CHECK_RUNS = 3                   # warm checks (and floors) per step, taken in turns; the median counts
 WATCH_RUNS = 3                   # saves per step in `make watch`; the median counts
+WATCH_PAUSE = 2                  # seconds from a verdict to the next save: the time an edit takes at least
 PIN = "workshop-bench/"          # repository of the tags that keep the bench's images during the run
 
 
@@ -422,6 +424,7 @@ def bench_watch(client, env, numbers=(3, 4)):
             try:
                 waited(lines, "Waiting for changes")  # the first check
                 for save in range(WATCH_RUNS):
+                    time.sleep(WATCH_PAUSE)  # meanwhile the watcher readies the next check
                     with open(target / step.folder / "hello.py", "a") as handle:
                         handle.write(f"# a one-line change {save}\n")
                     started = time.monotonic()
