@@ -48,8 +48,8 @@ def _files(folder):
     """One record per file, folder and link under `folder`, in a fixed order; None past the limits."""
     entries, count, size = [], 0, 0
     for root, folders, names in os.walk(folder):
-        folders.sort()
-        for name in sorted(folders) + sorted(names):
+        folders.sort()  # os.walk goes into them in this order
+        for name in folders + sorted(names):
             path = Path(root, name)
             count += 1
             if count > MAX_FILES:

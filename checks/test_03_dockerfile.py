@@ -43,7 +43,7 @@ def edited_rebuild(engine, folder, image):
 def next_to_redis(image, network):
     """Your image with a Redis next to it on a network, and the contract checked on it: in the background
     once the image exists."""
-    scenario = contract.in_background(Deployment(image, network).__enter__, lambda running: running.stop())
+    scenario = contract.in_background(Deployment(image, network).__enter__, Deployment.stop)
     yield scenario
     scenario.close()
 

@@ -282,7 +282,7 @@ def test_health_reports_redis(deployment):
 def inspected(deployment):
     """Debug mode and gunicorn's processes looked at inside your web container, in the background."""
     # `docker exec` starts a Python each time: these go on while the engine probes and the keys are written
-    scenario = Scenario(lambda: deployment, stop_deployment, [debug_switched_off, gunicorn_processes])
+    scenario = Scenario(lambda: deployment, Deployment.stop, [debug_switched_off, gunicorn_processes])
     yield scenario
     scenario.close()
 
@@ -365,7 +365,7 @@ def outages(image, redis_conf, web_env):
         remove(running.network)
 
     # once Redis came back from both, nothing uses this deployment: its containers go before the check ends
-    scenario = Scenario(start, stop, [redis_stopped_then_back, redis_frozen, stop_deployment])
+    scenario = Scenario(start, stop, [redis_stopped_then_back, redis_frozen, Deployment.stop])
     yield scenario
     scenario.close()
 
@@ -373,7 +373,7 @@ def outages(image, redis_conf, web_env):
 @pytest.fixture(scope="module")
 def keys_written(deployment):
     """The 1000 keys written through your app, in the background while the checks go on."""
-    scenario = Scenario(lambda: deployment, stop_deployment, [write_durable_keys])
+    scenario = Scenario(lambda: deployment, Deployment.stop, [write_durable_keys])
     yield scenario
     scenario.close()
 
@@ -381,7 +381,7 @@ def keys_written(deployment):
 @pytest.fixture(scope="module")
 def contract_kept(deployment):
     """The /set and /get contract checked on your app, in the background while the checks go on."""
-    scenario = contract.in_background(lambda: deployment, stop_deployment)
+    scenario = contract.in_background(lambda: deployment, Deployment.stop)
     yield scenario
     scenario.close()
 
@@ -396,17 +396,12 @@ def durability(deployment, keys_written, contract_kept, inspected):
 
     def done(running):
         wait(inspected.outcomes)  # nor the web container, once the looks inside it are done too
-        stop_deployment(running)
+        running.stop()
 
     # once the keys are read back nothing uses the deployment: it goes before the check ends
-    scenario = Scenario(start, stop_deployment, [keys_read_back, done])
+    scenario = Scenario(start, Deployment.stop, [keys_read_back, done])
     yield scenario
     scenario.close()
-
-
-def stop_deployment(running):
-    """Remove a deployment's containers (again: nothing happens to those already gone)."""
-    running.stop()
 
 
 def test_redis_stopped_then_back(outages):
