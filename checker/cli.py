@@ -21,7 +21,7 @@ def cmd_check(args):
     if args.told_fd is not None:
         told = lambda: os.close(args.told_fd)  # noqa: E731  (its reader then sees the end of the pipe)
     code, _ = run_check(step, resolve_target(args.target), verbose=args.verbose, junit=args.junit, cue=cue,
-                        told=told)
+                        told=told, leave=cue is None)
     return code
 
 
@@ -49,9 +49,17 @@ def cmd_sweep(args):
     return 0
 
 
-def cmd_leftovers(args):
-    from . import labels, sandbox
+def cmd_reap(args):
+    from . import reaper
 
+    reaper.reap(engine_or_exit(), args.pid)
+    return 0
+
+
+def cmd_leftovers(args):
+    from . import labels, reaper, sandbox
+
+    reaper.wait_for_reapers()  # a finished check's removals may still be going on
     names = labels.leftovers(engine_or_exit()) + sandbox.leftovers()  # containers, networks, app processes
     for name in names:
         print(name)
@@ -76,6 +84,9 @@ def parser():
     sweep = sub.add_parser("sweep", help="remove what killed checks left behind")
     sweep.add_argument("--all", action="store_true", help="also everything of live runs and the image cache")
     sweep.set_defaults(func=cmd_sweep)
+    reap = sub.add_parser("reap")  # a finished check hands its clean-up over (reaper.py)
+    reap.add_argument("pid", type=int)
+    reap.set_defaults(func=cmd_reap)
     sub.add_parser("leftovers", help="list labelled containers/networks/volumes and learner processes left running; exit 1 if any").set_defaults(
         func=cmd_leftovers)
     from . import demo, doctor, grade, hints, progress, reset, scaffold, watch

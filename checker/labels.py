@@ -150,6 +150,26 @@ def sweep_this_run(client):
     return _remove_all(client, keep=lambda labels: labels.get(RUN) != RUN_ID)
 
 
+def _of_process(pid):
+    """keep() for _remove_all: everything but what process `pid` of this run made."""
+    return lambda labels: labels.get(RUN) != RUN_ID or labels.get(PID) != str(pid)
+
+
+def sweep_of_process(client, pid):
+    """Remove what process `pid` of this run made (processes started by one run share its id)."""
+    return _remove_all(client, keep=_of_process(pid))
+
+
+def of_process(client, pid):
+    """What process `pid` of this run made that is still there: containers, networks, volumes, images."""
+    mine = {"label": [f"{RUN}={RUN_ID}", f"{PID}={pid}"]}
+    found = [container.id for container in client.containers.list(all=True, filters=mine, sparse=True)]
+    found += [network.id for network in client.networks.list(filters=mine)]
+    found += [volume.name for volume in client.volumes.list(filters=mine)]
+    found += [image["Id"] for image in client.api.images(filters=mine)]
+    return found + [tag for tag, owner in _temporary_tags(client) if not _of_process(pid)(owner)]
+
+
 def sweep_everything(client):
     """Remove everything any run created, the image cache included (make clean).
 

@@ -82,12 +82,23 @@ class _Frozen:
         gc.freeze()
 
 
-def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=None, told=None):
+def _exit_code(code):
+    """The command's exit code for pytest's: 0 passed, 1 failed, 130 interrupted."""
+    import pytest
+
+    if code in (130, pytest.ExitCode.INTERRUPTED):
+        return 130
+    return 0 if code == 0 else 1
+
+
+def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=None, told=None, leave=False):
     """Run one step's checks against `target`; returns (exit code, summary).
 
     With `cue` (`make watch`), everything that does not read the learner's files (imports, the
     engine, sweeps, collecting the checks) happens first; then cue() is waited for (_cue_plugin).
     `told()` is called once the verdict is printed, before the run's containers are removed.
+    With `leave` (the process ends with this check), a check that ran to its verdict hands the removal
+    of its containers, networks and volumes to a reaper process (checker/reaper.py) and exits at once.
     """
     import pytest
 
@@ -144,6 +155,7 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=N
         args += ["--junitxml", str(junit), "-o", f"junit_suite_name={step.folder}", "-o", "junit_family=xunit1"]
     signal.signal(signal.SIGTERM, _interrupt)
     summary = None
+    handing = False
     try:
         try:
             code = pytest.main(args, plugins=plugins)
@@ -157,18 +169,23 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=N
             sys.stdout.flush()
             sys.stderr.flush()
             told()  # the verdict is out; what follows is cleaning up
+        handing = leave and client is not None and _exit_code(code) != 130  # Ctrl-C waits for its clean-up
     finally:
         gc.unfreeze()  # a process that runs several checks (`make grade`) collects each run's leftovers later
         sandbox.end_all()
         if "checker.deploy" in sys.modules:
             sys.modules["checker.deploy"].settle()  # starts still running in the background end first
+        from . import reaper
+
+        if handing and reaper.hand_off():
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(_exit_code(code))  # removals still running are the reaper's: no waiting for their threads
         if "checker.containers" in sys.modules:
             sys.modules["checker.containers"].reap()  # and the removals teardowns left running
         if client is not None:
             labels.sweep_this_run(client)
-    if code == pytest.ExitCode.INTERRUPTED:
-        return 130, summary
-    return (0 if code == 0 else 1), summary
+    return _exit_code(code), summary
 
 
 def _label(folder):
