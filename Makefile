@@ -19,24 +19,24 @@ ifneq ($(filter $(firstword $(MAKECMDGOALS)),$(STEP_COMMANDS)),)
 endif
 STEP ?= $(N)
 
-# Messages in the learner's language (WORKSHOP_LANG > `make lang` > locale > English): checker/i18n.py
+# Messages in the learner's language (WORKSHOP_LANG > `make lang` > locale > English): checker/text/i18n.py
 # decides, with the system Python, so this works before `make setup` made the virtual environment.
-SAY := $(PYTHON) -m checker.i18n say
+SAY := $(PYTHON) -m checker.commands.lang say
 
 .PHONY: help lang setup setup-language venv engine images check-step test clean
 
 help: ## show this list of commands
-	@$(PYTHON) -m checker.makehelp
+	@$(PYTHON) -m checker.commands.makehelp
 
 lang: ## choose the language of every message and keep it: make lang L=zh (L=en; L=auto follows the locale; no L: show it)
-	@$(PYTHON) -m checker.i18n set "$(L)"
+	@$(PYTHON) -m checker.commands.lang set "$(L)"
 
 setup: setup-language venv engine images ## install the tools, start a container engine, prepare images (once)
 	@$(SAY) setup.done
 
 # the first line of `make setup`: which language, why, and how to switch
 setup-language:
-	@$(PYTHON) -m checker.i18n explain
+	@$(PYTHON) -m checker.commands.lang explain
 
 venv: $(VENV)/.installed
 

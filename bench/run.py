@@ -35,9 +35,11 @@ from pathlib import Path
 import docker
 import requests
 
-from checker import ROOT, builds, containers, course, labels, reaper, sizes
-from checker.deploy import DATA, REDIS_ALIAS, REDIS_CONF, Deployment, redis_env, remove
-from checker.engine import connect
+from checker import ROOT
+from checker.engine import builds, containers, labels, reaper, sizes
+from checker.workshop import course
+from checker.check.deploy import DATA, REDIS_ALIAS, REDIS_CONF, Deployment, redis_env, remove
+from checker.engine.client import connect
 
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 STORES = ("overlay2", "containerd")  # each store's last run is kept too (results/<store>.json), for the comparison

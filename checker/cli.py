@@ -5,8 +5,8 @@ import os
 import signal
 import sys
 
-from .messages import msg
-from .session import engine_or_exit, resolve_step, resolve_target, run_check
+from checker.text.messages import msg
+from checker.commands.plumbing import engine_or_exit, resolve_step, resolve_target, run_check
 
 
 def cmd_check(args):
@@ -26,13 +26,13 @@ def cmd_check(args):
 
 
 def cmd_images(args):
-    from .images import ensure_all
+    from checker.engine.images import ensure_all
 
     return ensure_all(engine_or_exit())
 
 
 def cmd_preflight(args):
-    from .engine import kind
+    from checker.engine.client import kind
 
     client = engine_or_exit()
     name, version = kind(client)
@@ -41,7 +41,7 @@ def cmd_preflight(args):
 
 
 def cmd_sweep(args):
-    from . import labels
+    from checker.engine import labels
 
     client = engine_or_exit()
     removed = labels.sweep_everything(client) if args.all else labels.sweep_orphans(client)
@@ -50,14 +50,15 @@ def cmd_sweep(args):
 
 
 def cmd_reap(args):
-    from . import reaper
+    from checker.engine import reaper
 
     reaper.reap(engine_or_exit(), args.pid)
     return 0
 
 
 def cmd_leftovers(args):
-    from . import labels, reaper, sandbox
+    from checker.learner import sandbox
+    from checker.engine import labels, reaper
 
     reaper.wait_for_reapers()  # a finished check's removals may still be going on
     names = labels.leftovers(engine_or_exit()) + sandbox.leftovers()  # containers, networks, app processes
@@ -89,9 +90,9 @@ def parser():
     reap.set_defaults(func=cmd_reap)
     sub.add_parser("leftovers", help="list labelled containers/networks/volumes and learner processes left running; exit 1 if any").set_defaults(
         func=cmd_leftovers)
-    from . import demo, doctor, grade, hints, progress, reset, scaffold, watch
+    from checker.commands import demo, doctor, grade, hints, new_step, progress, reset_step, watch
 
-    for module in (progress, hints, watch, reset, doctor, demo, grade, scaffold):  # learner, instructor, author
+    for module in (progress, hints, watch, reset_step, doctor, demo, grade, new_step):  # learner, instructor, author
         module.add_parser(sub)
     return top
 

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from checker import ROOT, containers, course, deploy, warm
-from checker.engine import connect
+from checker import ROOT
+from checker.check import deploy, warm
+from checker.engine import containers
+from checker.workshop import course
+from checker.engine.client import connect
 
 
 @pytest.fixture(scope="module")

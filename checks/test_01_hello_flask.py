@@ -2,8 +2,8 @@
 
 import pytest
 
-from checker import apps
-from checker.failures import both, expect
+from checker.check import apps
+from checker.text.failures import both, expect
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,9 @@ import docker
 import pytest
 import requests
 
-from checker import apps, containers, contract, deploy
-from checker.failures import CheckFailure, both, expect
+from checker.check import apps, contract, deploy
+from checker.engine import containers
+from checker.text.failures import CheckFailure, both, expect
 
 KEY, VALUE = "imooc", "imooc.com"
 FROZEN_BOUND = 10  # seconds a request may take while Redis does not answer; 1 s timeouts and one retry take 2

@@ -6,10 +6,12 @@ import pytest
 import requests
 from docker.utils.build import PatternMatcher
 
-from checker import containers, contract, course, sizes
-from checker.deploy import Background, Deployment
-from checker.failures import both, expect, tail
-from checker.i18n import pick
+from checker.check import contract
+from checker.engine import containers, sizes
+from checker.workshop import course
+from checker.check.deploy import Background, Deployment
+from checker.text.failures import both, expect, tail
+from checker.text.i18n import pick
 
 BUDGET_MB = 200  # python:3.13-slim (official or stand-in) is 110-150 MB, the app ~12 MB; python:3 is ~1 GB
 SHELL = ["/bin/sh", "-c"]

@@ -4,11 +4,12 @@ import uuid
 
 import pytest
 
-from checker import containers, contract, warm
-from checker.deploy import REDIS_ALIAS as ALIAS
-from checker.deploy import Background, Deployment, answered, set_and_get, stored_and_served
-from checker.engine import kind
-from checker.failures import both, expect
+from checker.check import contract, warm
+from checker.engine import containers
+from checker.check.deploy import REDIS_ALIAS as ALIAS
+from checker.check.deploy import Background, Deployment, answered, set_and_get, stored_and_served
+from checker.engine.client import kind
+from checker.text.failures import both, expect
 
 KEY, VALUE = "imooc", "imooc.com"
 

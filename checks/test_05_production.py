@@ -8,9 +8,11 @@ from concurrent.futures import ThreadPoolExecutor, wait
 import pytest
 import requests
 
-from checker import containers, contract, course, sizes
-from checker.deploy import SECOND, Deployment, Pool, Scenario, conf_lines, redis_env, remove
-from checker.failures import CheckFailure, both, expect, tail
+from checker.check import contract
+from checker.engine import containers, sizes
+from checker.workshop import course
+from checker.check.deploy import SECOND, Deployment, Pool, Scenario, conf_lines, redis_env, remove
+from checker.text.failures import CheckFailure, both, expect, tail
 
 WORKERS = 3          # the web container is started with GUNICORN_WORKERS set to this
 KEYS = 1000          # keys written through the app before Redis is recreated

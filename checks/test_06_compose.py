@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from checker import compose, contract, course
-from checker.compose import ComposeUnavailable, ConfigInvalid, Project
-from checker.deploy import stored_and_served
-from checker.failures import CheckFailure, both, expect, quoted, tail
+from checker.check import compose, contract
+from checker.workshop import course
+from checker.check.compose import ComposeUnavailable, ConfigInvalid, Project
+from checker.check.deploy import stored_and_served
+from checker.text.failures import CheckFailure, both, expect, quoted, tail
 
 KEY, VALUE = "imooc", "imooc.com"          # the chapter's example
 UP_SECONDS = 60                            # `up --wait` gives up after this

@@ -31,7 +31,7 @@ def checker():
 def no_leftovers():
     """After the whole run, no labelled container, network or volume and no learner process may remain."""
     yield
-    from checker import sandbox
+    from checker.learner import sandbox
 
     # the tests' own servers and runners have all been ended
     assert sandbox.running() == [], f"learner processes still running: {sandbox.running()}"

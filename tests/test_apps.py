@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from checker import ROOT, apps, sandbox
-from checker.failures import CheckFailure
+from checker import ROOT
+from checker.check import apps
+from checker.learner import sandbox
+from checker.text.failures import CheckFailure
 
 
 def gone(pid, within=5.0):
@@ -50,7 +52,7 @@ def test_missing_file_is_a_check_failure(tmp_path):
 
 def test_import_cannot_patch_the_checker(tmp_path):
     """Code at import that reaches for the checker's modules finds none: it fails, the checker is untouched."""
-    (tmp_path / "hello.py").write_text("import sys\nsys.modules['checker.apps'].flask_app = None\n")
+    (tmp_path / "hello.py").write_text("import sys\nsys.modules['checker.check.apps'].flask_app = None\n")
     with pytest.raises(CheckFailure) as caught:
         apps.inspect(tmp_path)
     # the learner's process has no checker in it

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from checker import builds
+from checker.engine import builds
 
 SAMPLES = Path(__file__).parent / "build_output"
 

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from checker import ROOT, builds, course
-from checker.engine import connect
+from checker import ROOT
+from checker.engine import builds
+from checker.workshop import course
+from checker.engine.client import connect
 
 SLOW = "FROM {image}\nRUN sleep 120 # {run}\n"
 

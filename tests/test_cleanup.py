@@ -10,8 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from checker import ROOT, course, labels, sandbox
-from checker.engine import connect
+from checker import ROOT
+from checker.learner import sandbox
+from checker.engine import labels
+from checker.workshop import course
+from checker.engine.client import connect
 
 
 RUN_ID = f"cleanup-test-{uuid.uuid4().hex[:8]}"

@@ -2,8 +2,8 @@
 
 import string
 
-from checker.command_messages import COMMAND_MESSAGES
-from checker.messages import MESSAGES
+from checker.text.command_messages import COMMAND_MESSAGES
+from checker.text.messages import MESSAGES
 
 
 def fields(text):

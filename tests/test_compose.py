@@ -1,4 +1,4 @@
-"""checker/compose.py: the learner's compose file run under the check's own name, labels and ports."""
+"""checker/check/compose.py: the learner's compose file run under the check's own name, labels and ports."""
 
 import json
 import os
@@ -9,8 +9,11 @@ import uuid
 
 import pytest
 
-from checker import ROOT, compose, course, labels
-from checker.engine import START_INTERVAL_API
+from checker import ROOT
+from checker.check import compose
+from checker.engine import labels
+from checker.workshop import course
+from checker.engine.client import START_INTERVAL_API
 
 STEP = next((step for step in course.steps() if (ROOT / "solutions" / step.folder / "compose.yaml").is_file()), None)
 pytestmark = pytest.mark.skipif(STEP is None, reason="no step has a compose.yaml")
@@ -73,7 +76,7 @@ def test_schema_error_points_at_the_key(tmp_path):
 @pytest.fixture
 def engine():
     """A docker client."""
-    from checker.engine import connect
+    from checker.engine.client import connect
 
     return connect()
 

@@ -1,11 +1,13 @@
-"""checker/context.py: a build of unchanged files reuses the last image; any change builds again."""
+"""checker/engine/build_context.py: a build of unchanged files reuses the last image; any change builds again."""
 
 import shutil
 
 import pytest
 
-from checker import ROOT, builds, containers, context, course, state
-from checker.engine import connect
+from checker import ROOT
+from checker.engine import build_context, builds, containers
+from checker.workshop import course, store
+from checker.engine.client import connect
 
 STEP = course.find(3)
 PYTHON = course.images()["python"]
@@ -22,7 +24,7 @@ def engine():
 @pytest.fixture(autouse=True)
 def records(tmp_path, monkeypatch):
     """The record of builds kept in a state folder of the test's own."""
-    monkeypatch.setattr(state, "STATE_DIR", tmp_path / "state")
+    monkeypatch.setattr(store, "STATE_DIR", tmp_path / "state")
 
 
 @pytest.fixture
@@ -34,7 +36,7 @@ def folder(tmp_path):
 
 
 def key(engine, folder):
-    return context.fingerprint(engine, folder, "buildkit")
+    return build_context.fingerprint(engine, folder, "buildkit")
 
 
 def test_same_files_same_fingerprint(engine, folder, tmp_path):
@@ -69,7 +71,7 @@ def test_builder_and_base_image_count(engine, folder):
     """The other builder, or a Dockerfile on another base image, is another build."""
     before = key(engine, folder)
     # the classic builder refuses what BuildKit takes (RUN --mount, heredocs)
-    assert context.fingerprint(engine, folder, "classic") != before
+    assert build_context.fingerprint(engine, folder, "classic") != before
     dockerfile = folder / "Dockerfile"
     dockerfile.write_text(dockerfile.read_text().replace(f"FROM {PYTHON}", f"FROM {course.images()['redis']}"))
     # the same words with another image behind them would be another image too: IDs count, not names

@@ -4,7 +4,9 @@ import threading
 
 import pytest
 
-from checker import ROOT, apps, containers, contract
+from checker import ROOT
+from checker.check import apps, contract
+from checker.engine import containers
 
 
 @pytest.fixture(scope="module")

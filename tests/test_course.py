@@ -2,7 +2,8 @@
 
 import re
 
-from checker import ROOT, course
+from checker import ROOT
+from checker.workshop import course
 
 
 def test_steps_are_numbered_in_folder_order():

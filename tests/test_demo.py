@@ -11,8 +11,10 @@ import uuid
 
 import pytest
 
-from checker import ROOT, course, labels
-from checker.engine import connect
+from checker import ROOT
+from checker.engine import labels
+from checker.workshop import course
+from checker.engine.client import connect
 
 
 def free_port():

@@ -1,4 +1,4 @@
-"""The deployment helpers the step checks share (checker/deploy.py), against real containers."""
+"""The deployment helpers the step checks share (checker/check/deploy.py), against real containers."""
 
 import threading
 import time
@@ -6,8 +6,10 @@ import time
 import pytest
 import requests
 
-from checker import containers, course, deploy
-from checker.engine import connect
+from checker.check import deploy
+from checker.engine import containers
+from checker.workshop import course
+from checker.engine.client import connect
 
 # a web container that answers any path on port 5000, from the course's Python image
 SERVE = {"entrypoint": ["python", "-m", "http.server", str(containers.WEB_PORT)]}

@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from checker import course
+from checker.workshop import course
 
 MARKS = ("✓", "⚠", "✗")
 

@@ -10,7 +10,8 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from checker import ROOT, course
+from checker import ROOT
+from checker.workshop import course
 
 STEPS = course.steps()
 

@@ -1,6 +1,6 @@
 """`make hint N`: one more hint each time, from workshop.toml, until all are shown."""
 
-from checker import course
+from checker.workshop import course
 
 
 def test_hints_are_progressive(checker, tmp_path):

@@ -2,8 +2,9 @@
 
 import pytest
 
-from checker import containers, course, images, labels
-from checker.engine import connect
+from checker.engine import containers, images, labels
+from checker.workshop import course
+from checker.engine.client import connect
 
 
 def test_slim_drops_docs_and_translations_but_keeps_copyright(tmp_path):

@@ -3,7 +3,7 @@
 import os
 import socket
 
-from checker import labels
+from checker.engine import labels
 
 
 def test_own_run_is_never_an_orphan():

@@ -1,6 +1,7 @@
 """What one submission may take: every container the checker starts carries the limits, step 06 can reuse them."""
 
-from checker import containers, course, limits
+from checker.engine import containers, limits
+from checker.workshop import course
 
 
 def test_started_container_carries_the_limits():

@@ -13,8 +13,9 @@ import subprocess
 
 import pytest
 
-from checker import ROOT, course
-from checker.scaffold import AUTHOR_TODO
+from checker import ROOT
+from checker.workshop import course
+from checker.commands.new_step import AUTHOR_TODO
 
 STEPS = course.steps()
 FOLDER = re.compile(r"^\d\d-[a-z0-9]+(-[a-z0-9]+)*$")

@@ -1,7 +1,7 @@
 """Every message and hint exists in English and Chinese."""
 
-from checker import course
-from checker.messages import MESSAGES
+from checker.workshop import course
+from checker.text.messages import MESSAGES
 
 
 def test_checker_messages_are_translated():

@@ -8,8 +8,9 @@ import tomllib
 
 import pytest
 
-from checker import ROOT, course
-from checker.scaffold import AUTHOR_TODO
+from checker import ROOT
+from checker.workshop import course
+from checker.commands.new_step import AUTHOR_TODO
 
 LAST = course.steps()[-1]
 NEW = f"{LAST.number + 1:02d}-visit-counter"

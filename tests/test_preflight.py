@@ -36,7 +36,7 @@ def test_compose_step_without_compose(checker, tmp_path):
     import os
     from pathlib import Path
 
-    from checker import course
+    from checker.workshop import course
 
     step = next(step for step in course.steps() if (Path("solutions") / step.folder / "compose.yaml").is_file())
     fake = tmp_path / "docker"

@@ -2,7 +2,8 @@
 
 import shutil
 
-from checker import ROOT, course
+from checker import ROOT
+from checker.workshop import course
 
 
 def test_fresh_learner_has_not_started(checker, tmp_path):

@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from checker import ROOT, course
+from checker import ROOT
+from checker.workshop import course
 
 READMES = ("README.md", "README.zh-CN.md")
 

@@ -1,4 +1,4 @@
-"""checker/reaper.py: a finished check hands the removal of its containers to a process of its own."""
+"""checker/engine/reaper.py: a finished check hands the removal of its containers to a process of its own."""
 
 import os
 import subprocess
@@ -8,8 +8,9 @@ import uuid
 
 import pytest
 
-from checker import ROOT, labels, reaper
-from checker.engine import connect
+from checker import ROOT
+from checker.engine import labels, reaper
+from checker.engine.client import connect
 
 
 @pytest.fixture

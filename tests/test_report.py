@@ -7,8 +7,8 @@ import sys
 from types import SimpleNamespace
 
 from checker import ROOT
-from checker.failures import both
-from checker.report import title_of
+from checker.text.failures import both
+from checker.check.pytest_plugin import title_of
 
 
 def test_output_piped_into_head():

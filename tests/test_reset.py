@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from checker import ROOT, course
+from checker import ROOT
+from checker.workshop import course
 
 STEP = course.steps()[1]
 

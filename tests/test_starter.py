@@ -4,7 +4,8 @@ import shutil
 
 import pytest
 
-from checker import ROOT, course, starter
+from checker import ROOT
+from checker.workshop import course, starters
 
 STEP = course.steps()[0]
 
@@ -21,28 +22,28 @@ def test_a_fresh_copy_is_untouched(copy):
     """The starter as committed, with caches the tools leave, counts as untouched."""
     (copy / "__pycache__").mkdir()
     (copy / "__pycache__" / "hello.cpython-311.pyc").write_bytes(b"\0")
-    assert starter.untouched(copy, STEP)
+    assert starters.untouched(copy, STEP)
 
 
 def test_any_edit_counts(copy):
     """An edited file or a new one is the learner's work, TODOs or not."""
     with open(copy / "hello.py", "a") as handle:
         handle.write("# mine\n")
-    assert not starter.untouched(copy, STEP)
+    assert not starters.untouched(copy, STEP)
     shutil.copy(ROOT / "steps" / STEP.folder / "hello.py", copy / "hello.py")
     (copy / "notes.txt").write_text("mine")
-    assert not starter.untouched(copy, STEP)
+    assert not starters.untouched(copy, STEP)
 
 
 def test_windows_line_ends_do_not_count(copy):
     """A checkout with CRLF line ends is the same starter."""
     path = copy / "hello.py"
     path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
-    assert starter.untouched(copy, STEP)
+    assert starters.untouched(copy, STEP)
 
 
 def test_without_git_the_repository_folder_is_the_reference(copy, monkeypatch):
     """With no git history, a copy is compared with steps/ of the repository; steps/ itself cannot tell."""
     monkeypatch.setattr(starter, "committed", lambda step: None)
-    assert starter.untouched(copy, STEP)
-    assert not starter.untouched(ROOT / "steps" / STEP.folder, STEP)
+    assert starters.untouched(copy, STEP)
+    assert not starters.untouched(ROOT / "steps" / STEP.folder, STEP)

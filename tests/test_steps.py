@@ -2,7 +2,7 @@
 
 import pytest
 
-from checker import course
+from checker.workshop import course
 
 STEPS = [step.number for step in course.steps()]
 

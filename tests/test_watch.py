@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from checker import ROOT, course
+from checker import ROOT
+from checker.workshop import course
 
 STEP = course.steps()[0]  # runs no container: fast
 
@@ -175,8 +176,8 @@ def test_bad_input(checker, target, tmp_path):
 
 def test_ctrl_c_removes_the_containers_of_a_running_check(watch, tmp_path):
     """Ctrl-C while a step's check has containers running: the watcher exits and they are gone."""
-    from checker import labels
-    from checker.engine import connect
+    from checker.engine import labels
+    from checker.engine.client import connect
 
     step = next(step for step in course.steps() if step.docker)
     shutil.copytree(ROOT / "solutions" / step.folder, tmp_path / "work" / step.folder)

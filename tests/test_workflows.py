@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from checker import ROOT, course
+from checker import ROOT
+from checker.workshop import course
 
 WORKFLOWS = sorted([*ROOT.glob(".github/workflows/*.yml"), *ROOT.glob("classroom/.github/workflows/*.yml")])
 CLASSROOM = ROOT / "classroom" / ".github" / "workflows" / "classroom.yml"

@@ -29,8 +29,9 @@ from pathlib import Path
 
 import pytest
 
-from checker import ROOT, course
-from checker.i18n import english_lines
+from checker import ROOT
+from checker.workshop import course
+from checker.text.i18n import english_lines
 
 CATALOG = Path(__file__).parent / "wrong_answers"
 MINIMUM = 5  # wrong answers per step

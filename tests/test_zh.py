@@ -1,6 +1,6 @@
 """The whole course in Chinese: the language finds the learner, and what they read is Chinese.
 
-english_runs() (checker/i18n.py) is the rule: a line written for a Chinese reader may keep code,
+english_runs() (checker/text/i18n.py) is the rule: a line written for a Chinese reader may keep code,
 commands, values and names as they are, but no run of English words.
 """
 
@@ -12,10 +12,11 @@ import sys
 
 import pytest
 
-from checker import ROOT, course
-from checker.i18n import english_lines, english_runs, resolve
-from checker.makehelp import CHINESE, described
-from checker.messages import MESSAGES
+from checker import ROOT
+from checker.workshop import course
+from checker.text.i18n import english_lines, english_runs, resolve
+from checker.commands.makehelp import CHINESE, described
+from checker.text.messages import MESSAGES
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 
@@ -24,7 +25,7 @@ HAN = re.compile(r"[\u4e00-\u9fff]")
 def state(tmp_path, monkeypatch):
     """A fresh .workshop/ folder, in this process and in the commands it starts."""
     monkeypatch.setenv("WORKSHOP_STATE_DIR", str(tmp_path))
-    monkeypatch.setattr("checker.state.STATE_DIR", tmp_path)
+    monkeypatch.setattr("checker.text.i18n.STATE_DIR", tmp_path)
     return tmp_path
 
 
@@ -223,7 +224,7 @@ def test_help_follows_the_language(state):
 
 
 def test_scripts_ask_the_same_rule(state):
-    """The shell scripts take their language from checker.i18n, so they follow `make lang` too."""
+    """The shell scripts take their language from checker.commands.lang, so they follow `make lang` too."""
     run("make", "--no-print-directory", "lang", "L=zh")
     # what scripts/messages.sh runs, from a shell whose locale is English
     _code, out = run("bash", "-c", '. scripts/messages.sh && pick "in English" "用中文"', env={"LANG": "en_US.UTF-8"})
