@@ -44,6 +44,6 @@ def test_windows_line_ends_do_not_count(copy):
 
 def test_without_git_the_repository_folder_is_the_reference(copy, monkeypatch):
     """With no git history, a copy is compared with steps/ of the repository; steps/ itself cannot tell."""
-    monkeypatch.setattr(starter, "committed", lambda step: None)
+    monkeypatch.setattr(starters, "committed", lambda step: None)
     assert starters.untouched(copy, STEP)
     assert not starters.untouched(ROOT / "steps" / STEP.folder, STEP)
