@@ -123,7 +123,8 @@ class Reporter:
             self.say(msg("check.failed", passed=passed, n=total, step=self.step.number))
             if self.fresh_starter():
                 self.say(msg("check.expected_first", readme=f"steps/{self.step.folder}/{readme_name()}"))
-        self.summary = {"passed": passed, "total": total, "seconds": round(time.monotonic() - self.started, 2)}
+        self.summary = {"passed": passed, "total": total, "seconds": round(time.monotonic() - self.started, 2),
+                        "fixes": self.fix_keys()}
 
     next_step = None
 
@@ -150,6 +151,11 @@ class Reporter:
 
     def _fix_text(self, key):
         return self.step.fix(key)
+
+    def fix_keys(self):
+        """The hint keys the failed checks printed ([key] after a ✗), in order: `make hint` starts with them."""
+        keys = [failure.fix for failure in map(self._failure_of, self.failures) if failure and failure.fix]
+        return list(dict.fromkeys(keys))
 
     @staticmethod
     def _failure_of(report):
