@@ -53,7 +53,7 @@ engine:
 images: venv ## make python:3.13-slim and redis:8 available (pulls, or builds offline stand-ins)
 	@$(PY) -m checker images
 
-check-step: venv ## run the checks of one step: make check-step 1
+check-step: venv ## run the checks of one step: make check-step 1 (FORMAT=json: the results as JSON on stdout)
 	@$(PY) -m checker check $(STEP) --target "$(TARGET)"
 
 test: venv ## the workshop's own tests: checker units, every solution passes, every starter fails

@@ -7,9 +7,14 @@ import sys
 
 from .messages import msg
 from .session import engine_or_exit, resolve_step, resolve_target, run_check
+from checker.formats import format_name
 
 
-def cmd_check(args):
+def cmd_check(args, on_event=None):
+    if args.format != "text" and on_event is None:  # FORMAT=json: the results document on stdout
+        from checker.formats import machine
+
+        return machine(args, cmd_check)
     step = resolve_step(args.step, "check-step")
     # `make watch` starts the next check ahead of time and cues it with a line on stdin when a file
     # changes; stdin closed instead means watching ended. A copy of it: pytest points fd 0 elsewhere.
@@ -21,7 +26,7 @@ def cmd_check(args):
     if args.told_fd is not None:
         told = lambda: os.close(args.told_fd)  # noqa: E731  (its reader then sees the end of the pipe)
     code, _ = run_check(step, resolve_target(args.target), verbose=args.verbose, junit=args.junit, cue=cue,
-                        told=told, leave=cue is None)
+                        told=told, leave=cue is None, on_event=on_event)
     return code
 
 
@@ -75,6 +80,8 @@ def parser():
     check.add_argument("--target", default=os.environ.get("TARGET") or "steps")
     check.add_argument("--verbose", "-v", action="store_true", default=bool(os.environ.get("V")))
     check.add_argument("--junit", help="also write JUnit XML here")
+    check.add_argument("--format", type=format_name, default=os.environ.get("FORMAT") or "text",
+                       help="text, or json: the results document (docs/results-format.md) on stdout")
     check.add_argument("--on-cue", action="store_true", help=argparse.SUPPRESS)  # make watch: start, then wait
     check.add_argument("--told-fd", type=int, help=argparse.SUPPRESS)  # make watch: closed once the verdict is out
     check.set_defaults(func=cmd_check)

@@ -17,7 +17,7 @@ CHINESE = {
     "lang": "选择输出语言并记住它：make lang L=zh（L=en 英文；L=auto 跟随系统区域设置；不带 L 则显示当前语言）",
     "setup": "安装工具、启动容器引擎、准备镜像（只需运行一次）",
     "images": "准备好 python:3.13-slim 和 redis:8（能拉取就拉取，离线时构建本地替代镜像）",
-    "check-step": "检查某一步：make check-step 1",
+    "check-step": "检查某一步：make check-step 1（FORMAT=json：把结果以 JSON 输出到标准输出）",
     "test": "工作坊自身的测试：检查程序的单元测试，每个参考答案都通过，每份起始代码都不通过",
     "clean": "删除检查创建的所有容器、网络、卷和缓存镜像",
     "test-podman": '用 Podman 的 Docker API 检查参考答案（会启动它；PODMAN_STEPS="1 2 3 4"）',

@@ -91,7 +91,8 @@ def _exit_code(code):
     return 0 if code == 0 else 1
 
 
-def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=None, told=None, leave=False):
+def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=None, told=None, leave=False,
+              on_event=None):
     """Run one step's checks against `target`; returns (exit code, summary).
 
     With `cue` (`make watch`), everything that does not read the learner's files (imports, the
@@ -99,6 +100,7 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=N
     `told()` is called once the verdict is printed, before the run's containers are removed.
     With `leave` (the process ends with this check), a check that ran to its verdict hands the removal
     of its containers, networks and volumes to a reaper process (checker/reaper.py) and exits at once.
+    `on_event` receives each event of the run (report.py); summary["result"] is the results document.
     """
     import pytest
 
@@ -134,7 +136,7 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=N
             return 2, None
     from .starter import untouched
 
-    reporter = Reporter(step, _label(folder), fresh_starter=lambda: untouched(folder, step))
+    reporter = Reporter(step, _label(folder), fresh_starter=lambda: untouched(folder, step), on_event=on_event)
     checked = {}
 
     def read_files():
