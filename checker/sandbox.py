@@ -18,7 +18,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from .failures import CheckFailure, both, tail
+from .failures import CheckFailure, both, tail, whole_lines
 
 RUNNER = Path(__file__).with_name("runner.py")
 FORK_MARK = "runner: a process forked"  # the line runner.py writes in each child of a fork
@@ -207,6 +207,7 @@ class LogTail(threading.Thread):
         self.stream, self.process, self.keep = stream, process, keep
         self.cap = cap if cap is not None else log_cap()
         self.data, self.total, self.flooded = b"", 0, False
+        self.dropped = False  # whether output before self.data was let go
         self.start()
 
     def run(self):
@@ -218,15 +219,19 @@ class LogTail(threading.Thread):
             if not chunk:
                 break
             self.total += len(chunk)
-            self.data = (self.data + chunk)[-self.keep:]
+            joined = self.data + chunk
+            self.data = joined[-self.keep:]
+            if len(joined) > self.keep:
+                self.dropped = True  # after self.data: text() that sees it sees the shortened data
             if self.total > self.cap and not self.flooded:
                 self.flooded = True
                 _signal_group(self.process.pid, signal.SIGKILL)
         self.stream.close()
 
     def text(self):
-        """What was kept, as text."""
-        return self.data.decode("utf-8", "replace")
+        """What was kept, as text: from its first whole line when earlier output was dropped."""
+        dropped = self.dropped
+        return whole_lines(self.data, dropped).decode("utf-8", "replace")
 
     def failure(self, what):
         """The CheckFailure of a flood, naming the cap."""
