@@ -80,3 +80,33 @@ def test_after_a_failed_check_its_hint_comes_first(checker, tmp_path):
     assert checker("check", str(step.number), "--target", str(target), env=env).returncode == 0
     result = checker("hint", str(step.number), "--target", str(target), env=env)
     assert "[import-error]" not in result.stdout and general[-1] in result.stdout
+
+
+def all_hint_texts():
+    """(where, text) of every hint and fix in workshop.toml, in both languages."""
+    data = course.load()
+    found = [(f"fixes.{key}.{lang}", text) for key, fix in data.get("fixes", {}).items() for lang, text in fix.items()]
+    for step in data["step"]:
+        found += [(f"{step['folder']}.hints.{lang}", hint[lang]) for hint in step.get("hints", []) for lang in hint]
+        found += [(f"{step['folder']}.fixes.{key}.{lang}", text)
+                  for key, fix in step.get("fixes", {}).items() for lang, text in fix.items()]
+    return found
+
+
+def test_timeout_error_is_named_fully():
+    """A hint naming TimeoutError says which one: redis.exceptions.TimeoutError (Python's own is another class,
+    and a handler for it never sees Redis's)."""
+    import re
+
+    loose = re.compile(r"(?<!redis\.exceptions\.)(?<!Python's own )(?<!Python 自带的 )`?TimeoutError")
+    assert [(where, text) for where, text in all_hint_texts() if loose.search(text)] == []
+    assert any("redis.exceptions.TimeoutError" in text for _, text in all_hint_texts())
+
+
+def test_host_ignored_hint_names_the_mistake():
+    """redis-host-ignored fires when the app connects to a host written into its code: the hint says so, and
+    speaks of localhost only in the line to write."""
+    fix = course.steps()[3].all_fixes()["redis-host-ignored"]
+    assert "written into hello.py" in fix["en"] and "写死" in fix["zh"]
+    for text in fix.values():
+        assert "localhost" not in text.replace('os.environ.get("REDIS_HOST", "localhost")', ""), text
