@@ -89,6 +89,10 @@ watch: venv ## check a step again on every save: make watch 2 (WATCH_POLL=1 to p
 reset-step: venv ## restore a step's starter, keeping a backup of your files: make reset-step 2 (YES=1)
 	@$(PY) -m checker reset-step $(STEP) --target "$(TARGET)"
 
+.PHONY: lesson
+lesson: venv ## the lesson in your browser: each step's text next to its live checks (LESSON_PORT=8310)
+	@$(PY) -m checker lesson --target "$(TARGET)"
+
 doctor: venv ## check Python, packages, container engine, images, disk space and ports, with fixes
 	@$(PY) -m checker doctor
 

@@ -100,6 +100,9 @@ def parser():
 
     for module in (progress, hints, watch, reset, doctor, demo, grade, scaffold):  # learner, instructor, author
         module.add_parser(sub)
+    from checker.lesson import command as lesson
+
+    lesson.add_parser(sub)
     return top
 
 

@@ -25,6 +25,7 @@ CHINESE = {
     "hint": "每运行一次，多显示一条提示：make hint 2",
     "watch": "每次保存文件都重新检查：make watch 2（WATCH_POLL=1 改为轮询）",
     "reset-step": "恢复某一步的起始代码，先备份你的文件：make reset-step 2（YES=1 跳过确认）",
+    "lesson": "在浏览器里学：每一步的讲义旁边就是它的实时检查结果（LESSON_PORT=8310）",
     "doctor": "检查 Python、Python 包、容器引擎、镜像、磁盘空间和端口，并给出修复办法",
     "demo": "先看看终点：完成版应用和 Redis 运行在 localhost:5000，按 Ctrl-C 结束（DEMO_PORT= 换端口）",
     "grade": "讲师用：为一份副本或整个班级评分（装着多份副本的目录，或列出路径/git 地址的文件）：make grade DIR=路径",

@@ -129,15 +129,15 @@ class Primed:
     that start-up. It closes a pipe once its verdict is printed: the watcher is ready for the next save
     while that check removes its containers."""
 
-    def __init__(self, step, target, verbose):
+    def __init__(self, step, target, verbose, args=(), env=None, **popen):
         told_read, told_write = os.pipe()
         command = [sys.executable, "-m", "checker", "check", str(step.number), "--target", str(target),
-                   "--on-cue", "--told-fd", str(told_write)]
+                   "--on-cue", "--told-fd", str(told_write), *args]  # args, env, popen: the lesson page's
         if verbose:
             command.append("--verbose")
         # its own process group: Ctrl-C reaches the watcher only, which passes it on exactly once
-        self.child = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT)}, process_group=0,
-                                      stdin=subprocess.PIPE, pass_fds=(told_write,))
+        self.child = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+                                      process_group=0, stdin=subprocess.PIPE, pass_fds=(told_write,), **popen)
         os.close(told_write)
         self.told = os.fdopen(told_read, "rb")
 
