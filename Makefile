@@ -61,7 +61,7 @@ test: venv ## the workshop's own tests: checker units, every solution passes, ev
 	  if [ $$status -eq 5 ]; then $(SAY) test.none_collected >&2; fi; \
 	  exit $$status
 
-clean: venv ## remove every container, network, volume and cached image the checks made
+clean: venv ## remove the containers, networks, volumes and cached images checks made (never anything else)
 	@$(PY) -m checker sweep --all
 
 # Podman 4.3 runs steps 1-4 (4 skips its `--link` check); 5 (HEALTHCHECK) differs: README.md, "Podman".

@@ -48,10 +48,21 @@ def cmd_preflight(args):
 def cmd_sweep(args):
     from . import labels
 
+    from .session import sweep_lines
+
     client = engine_or_exit()
-    removed = labels.sweep_everything(client) if args.all else labels.sweep_orphans(client)
-    print(msg("sweep.count", n=removed))
-    return 0
+    if not args.all:
+        sweep = labels.sweep_orphans(client)
+        lines = sweep_lines(sweep)
+    else:
+        sweep = labels.sweep_everything(client)
+        lines = [msg("sweep.clean", n=sweep.count, cached=sweep.cached)]
+        if sweep.kept:
+            lines.append(msg("sweep.clean_kept", n=sweep.kept))
+        lines += sweep_lines(sweep, removed=False)
+    for line in lines:
+        print(line)
+    return 1 if sweep.problems else 0
 
 
 def cmd_reap(args):
@@ -89,7 +100,7 @@ def parser():
     sub.add_parser("images", help="make the course images available").set_defaults(func=cmd_images)
     sub.add_parser("preflight", help="is a container engine reachable?").set_defaults(func=cmd_preflight)
     sweep = sub.add_parser("sweep", help="remove what killed checks left behind")
-    sweep.add_argument("--all", action="store_true", help="also everything of live runs and the image cache")
+    sweep.add_argument("--all", action="store_true", help="also what ended runs made however young, and the image cache (live runs keep theirs)")
     sweep.set_defaults(func=cmd_sweep)
     reap = sub.add_parser("reap")  # a finished check hands its clean-up over (reaper.py)
     reap.add_argument("pid", type=int)

@@ -19,6 +19,7 @@ import threading
 from pathlib import Path
 
 from .failures import CheckFailure, both, tail, whole_lines
+from .processes import alive as _alive, start_time
 
 RUNNER = Path(__file__).with_name("runner.py")
 FORK_MARK = "runner: a process forked"  # the line runner.py writes in each child of a fork
@@ -67,27 +68,6 @@ def _child_setup(memory_bytes):
             except (ValueError, OSError):
                 pass
     return setup
-
-
-def start_time(pid):
-    """When process `pid` started (clock ticks since boot, from /proc), or None where unknown."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return int(stat.rsplit(")", 1)[1].split()[19])
-
-
-def _alive(pid, started):
-    """Whether `pid` still runs and is the same process that was recorded (not a reused pid)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    now = start_time(pid)
-    return started is None or now is None or now == started
 
 
 _live = {}  # pid -> Popen, the learner processes this checker started and has not ended yet
@@ -164,7 +144,7 @@ def sweep_orphans():
             continue  # its checker still runs and will end it
         # the leader may be gone while its children still hold the group; a live leader must be ours
         leader = start_time(record["pid"])
-        reused = leader is not None and record.get("started") is not None and leader != record["started"]
+        reused = leader is not None and record.get("started") is not None and str(leader) != str(record["started"])
         if not reused and _signal_group(record["pid"], signal.SIGKILL):
             ended += 1
         path.unlink(missing_ok=True)

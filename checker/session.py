@@ -123,11 +123,11 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=N
     ended = sandbox.sweep_orphans()  # learner processes a killed earlier check left running
     if ended:
         print(msg("sweep.processes", n=ended))
+    labels.set_purpose(f"check:{step.folder}")
     if step.docker or sandbox.in_container():  # grading runs steps 01-02 in containers too
         client = engine_or_exit()
-        swept = labels.sweep_orphans(client)
-        if swept:
-            print(msg("sweep.removed", n=swept))
+        for line in sweep_lines(labels.sweep_orphans(client)):
+            print(line)
         from .images import missing
 
         for name in missing(client):
@@ -186,8 +186,41 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=N
         if "checker.containers" in sys.modules:
             sys.modules["checker.containers"].reap()  # and the removals teardowns left running
         if client is not None:
-            labels.sweep_this_run(client)
+            for line in sweep_lines(labels.sweep_this_run(client), removed=False):
+                print(line, file=sys.stderr)
     return _exit_code(code), summary
+
+
+def _ago(seconds):
+    """How long ago, in the largest unit that fits: 45 s, 12 min, 3 h, 2 days."""
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return msg(f"ago.{unit}", n=int(seconds // size))
+    return msg("ago.s", n=int(seconds))
+
+
+def _what(purpose):
+    """What a run was doing, from its purpose label (check:<step folder>, watch:<step folder>, demo…)."""
+    kind, _, folder = (purpose or "").partition(":")
+    if kind in ("check", "watch") and folder[:2].isdigit():
+        return msg(f"purpose.{kind}", step=folder[:2])
+    if kind in ("demo", "bench"):
+        return msg(f"purpose.{kind}")
+    return msg("purpose.other")
+
+
+def sweep_lines(sweep, removed=True):
+    """What a sweep did, in the learner's words: one line per abandoned run it cleaned up (with
+    `removed`), and one line if the engine refused a removal for another reason than "in use"."""
+    lines = []
+    for purpose, age, n in sweep.runs() if removed else ():
+        if age is None:
+            lines.append(msg("sweep.removed_undated", n=n, what=_what(purpose)))
+        else:
+            lines.append(msg("sweep.removed", n=n, what=_what(purpose), ago=_ago(age)))
+    if sweep.problems:
+        lines.append(msg("sweep.problem", reason="; ".join(sweep.problems)))
+    return lines
 
 
 def _label(folder):

@@ -184,6 +184,7 @@ def kept_run(step):
     from .engine import connect
 
     labels.RUN_ID = f"{labels.RUN_ID}-kept"
+    labels.set_purpose(f"watch:{step.folder}")
 
     def stop():
         try:
