@@ -103,9 +103,9 @@ MESSAGES = {
     },
     "sweep.problem": {
         "en": "! could not remove everything the checker made: {reason}. It stays until its owner or `make clean` "
-              "removes it; the verdict above is not affected.",
+              "removes it. No check's verdict depends on it.",
         "zh": "! 没能删除检查程序创建的全部对象：{reason}。这些对象会留到创建者或 `make clean` 删除为止；"
-              "不影响上面的结论。",
+              "检查结论不受影响。",
     },
     "check.unknown_error": {"en": "unknown error", "zh": "未知错误"},
     "sweep.processes": {
