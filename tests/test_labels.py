@@ -137,3 +137,20 @@ def test_busy_answers_are_left_to_their_owner():
 
         # the sweep leaves the object alone and goes on
         assert labels._removed(refuse) is False
+
+
+def test_engine_errors_while_cleaning_become_one_readable_line():
+    """An engine that stops answering mid-sweep gives one line to print, never an exception."""
+    import requests
+
+    from checker.session import sweep_lines
+
+    class Gone:
+        def __getattr__(self, name):
+            raise requests.exceptions.ConnectionError("Connection refused")
+
+    sweep = labels.sweep_orphans(Gone())
+    # nothing removed, one problem, said once
+    assert sweep.count == 0 and len(sweep.problems) == 1
+    lines = sweep_lines(sweep)
+    assert len(lines) == 1 and lines[0].startswith("! could not remove everything the checker made")
