@@ -58,7 +58,11 @@ def grade_step(step, target, junit):
     if summary is None:
         return "grade.error", 0, None
     state = "grade.passed" if code == 0 else "grade.failing"
+    RESULTS[step.folder] = summary.get("result")
     return state, summary["passed"], summary["total"]
+
+
+RESULTS = {}  # step folder -> the results document of its last grade in this process (class.html)
 
 
 class _Counter:
@@ -155,7 +159,8 @@ def grade(target, xml_path, json_path=None):
               total=sum(r[3] or 0 for r in rows)))
     print(msg("grade.junit", path=label(xml_path)))
     if json_path:
-        rows_data = [{"step": step.folder, "state": state.split(".")[1], "passed": passed, "total": total}
+        rows_data = [{"step": step.folder, "state": state.split(".")[1], "passed": passed, "total": total,
+                      "result": RESULTS.get(step.folder) if state in ("grade.passed", "grade.failing") else None}
                      for step, state, passed, total in rows]
         Path(json_path).write_text(json.dumps(rows_data, indent=1))
     return 0 if done == len(steps) else 1
