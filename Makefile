@@ -53,7 +53,7 @@ engine:
 images: venv ## make python:3.13-slim and redis:8 available (pulls, or builds offline stand-ins)
 	@$(PY) -m checker images
 
-check-step: venv ## run the checks of one step: make check-step 1
+check-step: venv ## run the checks of one step: make check-step 1 (FORMAT=json: the results as JSON on stdout)
 	@$(PY) -m checker check $(STEP) --target "$(TARGET)"
 
 test: venv ## the workshop's own tests: checker units, every solution passes, every starter fails
@@ -61,7 +61,7 @@ test: venv ## the workshop's own tests: checker units, every solution passes, ev
 	  if [ $$status -eq 5 ]; then $(SAY) test.none_collected >&2; fi; \
 	  exit $$status
 
-clean: venv ## remove every container, network, volume and cached image the checks made
+clean: venv ## remove the containers, networks, volumes and cached images checks made (never anything else)
 	@$(PY) -m checker sweep --all
 
 # Podman 4.3 runs steps 1-4 (4 skips its `--link` check); 5 (HEALTHCHECK) differs: README.md, "Podman".
@@ -88,6 +88,10 @@ watch: venv ## check a step again on every save: make watch 2 (WATCH_POLL=1 to p
 
 reset-step: venv ## restore a step's starter, keeping a backup of your files: make reset-step 2 (YES=1)
 	@$(PY) -m checker reset-step $(STEP) --target "$(TARGET)"
+
+.PHONY: lesson
+lesson: venv ## the lesson in your browser: each step's text next to its live checks (LESSON_PORT=8310)
+	@$(PY) -m checker lesson --target "$(TARGET)"
 
 doctor: venv ## check Python, packages, container engine, images, disk space and ports, with fixes
 	@$(PY) -m checker doctor

@@ -559,6 +559,7 @@ def main():
     wrk = ensure_wrk()
     client = connect()
     started = time.monotonic()
+    labels.set_purpose("bench")
     labels.sweep_orphans(client)
     pins = []
     try:

@@ -7,9 +7,14 @@ import sys
 
 from checker.text.messages import msg
 from checker.commands.plumbing import engine_or_exit, resolve_step, resolve_target, run_check
+from checker.commands.formats import format_name
 
 
-def cmd_check(args):
+def cmd_check(args, on_event=None):
+    if args.format != "text" and on_event is None:  # FORMAT=json: the results document on stdout
+        from checker.commands.formats import machine
+
+        return machine(args, cmd_check)
     step = resolve_step(args.step, "check-step")
     # `make watch` starts the next check ahead of time and cues it with a line on stdin when a file
     # changes; stdin closed instead means watching ended. A copy of it: pytest points fd 0 elsewhere.
@@ -21,7 +26,7 @@ def cmd_check(args):
     if args.told_fd is not None:
         told = lambda: os.close(args.told_fd)  # noqa: E731  (its reader then sees the end of the pipe)
     code, _ = run_check(step, resolve_target(args.target), verbose=args.verbose, junit=args.junit, cue=cue,
-                        told=told, leave=cue is None)
+                        told=told, leave=cue is None, on_event=on_event)
     return code
 
 
@@ -43,10 +48,21 @@ def cmd_preflight(args):
 def cmd_sweep(args):
     from checker.engine import labels
 
+    from checker.commands.plumbing import sweep_lines
+
     client = engine_or_exit()
-    removed = labels.sweep_everything(client) if args.all else labels.sweep_orphans(client)
-    print(msg("sweep.count", n=removed))
-    return 0
+    if not args.all:
+        sweep = labels.sweep_orphans(client)
+        lines = sweep_lines(sweep)
+    else:
+        sweep = labels.sweep_everything(client)
+        lines = [msg("sweep.clean", n=sweep.count, cached=sweep.cached)]
+        if sweep.kept:
+            lines.append(msg("sweep.clean_kept", n=sweep.kept))
+        lines += sweep_lines(sweep, removed=False)
+    for line in lines:
+        print(line)
+    return 1 if sweep.problems else 0
 
 
 def cmd_reap(args):
@@ -76,6 +92,8 @@ def parser():
     check.add_argument("--target", default=os.environ.get("TARGET") or "steps")
     check.add_argument("--verbose", "-v", action="store_true", default=bool(os.environ.get("V")))
     check.add_argument("--junit", help="also write JUnit XML here")
+    check.add_argument("--format", type=format_name, default=os.environ.get("FORMAT") or "text",
+                       help="text, or json: the results document (docs/results-format.md) on stdout")
     check.add_argument("--on-cue", action="store_true", help=argparse.SUPPRESS)  # make watch: start, then wait
     check.add_argument("--told-fd", type=int, help=argparse.SUPPRESS)  # make watch: closed once the verdict is out
     check.set_defaults(func=cmd_check)
@@ -83,7 +101,7 @@ def parser():
     sub.add_parser("images", help="make the course images available").set_defaults(func=cmd_images)
     sub.add_parser("preflight", help="is a container engine reachable?").set_defaults(func=cmd_preflight)
     sweep = sub.add_parser("sweep", help="remove what killed checks left behind")
-    sweep.add_argument("--all", action="store_true", help="also everything of live runs and the image cache")
+    sweep.add_argument("--all", action="store_true", help="also what ended runs made however young, and the image cache (live runs keep theirs)")
     sweep.set_defaults(func=cmd_sweep)
     reap = sub.add_parser("reap")  # a finished check hands its clean-up over (reaper.py)
     reap.add_argument("pid", type=int)
@@ -94,6 +112,9 @@ def parser():
 
     for module in (progress, hints, watch, reset_step, doctor, demo, grade, new_step):  # learner, instructor, author
         module.add_parser(sub)
+    from checker.commands.lesson import command as lesson
+
+    lesson.add_parser(sub)
     return top
 
 

@@ -8,7 +8,7 @@ import requests
 
 from checker.check import apps, contract, deploy
 from checker.engine import containers
-from checker.text.failures import CheckFailure, both, expect
+from checker.text.failures import CheckFailure, both, clip, expect
 
 KEY, VALUE = "imooc", "imooc.com"
 FROZEN_BOUND = 10  # seconds a request may take while Redis does not answer; 1 s timeouts and one retry take 2
@@ -36,7 +36,7 @@ def answered(server, response, status, fix):
         shown = f"{response.status_code} {response.text[:100]!r}"
         raise CheckFailure("code", both(f"GET {response.request.path_url} answered {shown}, expected {status}",
                                         f"GET {response.request.path_url} 返回了 {shown}，应为 {status}"),
-                           fix=fix, log=log[-1500:])
+                           fix=fix, log=clip(log, 1500))
 
 
 def test_app_is_defined(module):

@@ -15,6 +15,8 @@ from checker.check.deploy import SECOND, Deployment, Pool, Scenario, conf_lines,
 from checker.text.failures import CheckFailure, both, expect, tail
 
 WORKERS = 3          # the web container is started with GUNICORN_WORKERS set to this
+THREADS = 3          # and with GUNICORN_THREADS set to this (the README's default is 4)
+USER_ID = "10001"    # the fixed user id the README and the starter's TODO give
 KEYS = 1000          # keys written through the app before Redis is recreated
 CLIENTS = 16         # HTTP clients writing and reading them at the same time (bounded: 1000 requests each way)
 MAX_GROWTH_MB = 150  # what the image may add on top of python:3.13-slim
@@ -88,6 +90,12 @@ def test_redis_conf_keeps_data(folder):
                 else "redis.conf has no appendonly line, so it is off (the default)",
                 f"redis.conf 里 appendonly 是 {appendonly}（{shown_zh}）" if settings
                 else "redis.conf 里没有 appendonly 这一行，所以它是关闭的（默认值）"), fix="aof-off")
+    fsync = " ".join(directives.get("appendfsync", []))
+    # `everysec` (the default) acknowledges a write up to a second before it is on disk: a killed Redis loses it
+    expect(directives.get("appendfsync") == ["always"], "redis",
+           both(f"redis.conf sets appendfsync to {fsync or 'everysec (the default)'}: a write is acknowledged "
+                "before it is on disk", f"redis.conf 里 appendfsync 是 {fsync or 'everysec（默认值）'}："
+                "写入还没落盘，Redis 就已经确认了"), fix="aof-fsync")
     # protected mode (the default) refuses every client that is not on Redis's own loopback
     expect(directives.get("protected-mode") == ["no"] or "requirepass" in directives, "redis",
            both("redis.conf keeps protected mode on without a password: the web container would be refused",
@@ -135,6 +143,19 @@ def test_user_is_not_root(engine, image):
         expect(user in {line.split(":")[0] for line in passwd.splitlines()}, "build",
                both(f"the image's USER is {user}, but no user of that name exists in the image (/etc/passwd)",
                     f"镜像的 USER 是 {user}，但镜像里没有这个用户（/etc/passwd 中没有）"), fix="user-missing")
+    uid = user if user.isdigit() else user_id(passwd, user)
+    # an id useradd picks by itself depends on the users created before: files on volumes change owner
+    expect(uid == USER_ID, "build", both(f"the image's user {user} has the id {uid}, expected the fixed id {USER_ID}",
+                                         f"镜像的用户 {user} 的 ID 是 {uid}，应为固定的 {USER_ID}"), fix="user-id")
+
+
+def user_id(passwd, name):
+    """The uid of `name` in the text of /etc/passwd, or None."""
+    for line in passwd.splitlines():
+        fields = line.split(":")
+        if len(fields) > 2 and fields[0] == name:
+            return fields[2]
+    return None
 
 
 def test_healthcheck_is_defined(image):
@@ -150,6 +171,10 @@ def test_healthcheck_is_defined(image):
     expect(not re.search(r"\b(curl|wget)\b", command), "build",
            both(f"the HEALTHCHECK runs `{command}`, a tool the slim image does not have",
                 f"HEALTHCHECK 执行的是 `{command}`，而 slim 镜像里没有这个工具"), fix="healthcheck-curl")
+    # the probe asks the route made for it, which also reports Redis
+    expect("/health" in command, "build", both(f"the HEALTHCHECK runs `{command}`, which does not ask /health",
+                                               f"HEALTHCHECK 执行的是 `{command}`，没有请求 /health"),
+           fix="healthcheck-path")
 
 
 def test_no_debug_in_image(image):
@@ -177,6 +202,17 @@ def test_python_is_unbuffered(image):
            both("PYTHONUNBUFFERED is not set in the image", "镜像里没有设置 PYTHONUNBUFFERED"), fix="unbuffered")
 
 
+def test_no_flask_app(image):
+    """the image leaves out step 04's FLASK_APP: gunicorn is told the app on its command line
+    zh: 镜像里去掉了第 04 步的 FLASK_APP：gunicorn 在命令行上就知道应用在哪
+    """
+    env = environment(image)
+    # a leftover setting for a server the image no longer runs misleads whoever reads the image
+    expect("FLASK_APP" not in env, "build", both(f"the image still sets FLASK_APP={env.get('FLASK_APP')}",
+                                                 f"镜像里还设置着 FLASK_APP={env.get('FLASK_APP')}"),
+           fix="flask-app-left")
+
+
 def test_image_is_small(engine, image):
     """the image adds little on top of python:3.13-slim
     zh: 镜像在 python:3.13-slim 的基础上只多出很少的体积
@@ -195,8 +231,8 @@ def test_image_is_small(engine, image):
 
 @pytest.fixture(scope="module")
 def web_env():
-    """Redis on the network, and the gunicorn worker count the check then counts."""
-    return {**redis_env(), "GUNICORN_WORKERS": str(WORKERS)}
+    """Redis on the network, and the gunicorn worker and thread counts the check then looks for."""
+    return {**redis_env(), "GUNICORN_WORKERS": str(WORKERS), "GUNICORN_THREADS": str(THREADS)}
 
 
 @pytest.fixture(scope="module")
@@ -284,7 +320,7 @@ def test_health_reports_redis(deployment):
 def inspected(deployment):
     """Debug mode and gunicorn's processes looked at inside your web container, in the background."""
     # `docker exec` starts a Python each time: these go on while the engine probes and the keys are written
-    scenario = Scenario(lambda: deployment, Deployment.stop, [debug_switched_off, gunicorn_processes])
+    scenario = Scenario(lambda: deployment, Deployment.stop, [debug_switched_off, gunicorn_processes, gunicorn_threads])
     yield scenario
     scenario.close()
 
@@ -332,6 +368,25 @@ def gunicorn_processes(deployment):
            f"{WORKERS + 1} (the master and {WORKERS} workers)",
            f"GUNICORN_WORKERS={WORKERS} 时，容器里有 {count} 个 gunicorn 进程，应为 {WORKERS + 1} 个"
            f"（1 个主进程加 {WORKERS} 个工作进程）"), fix="workers-env", log=deployment.web_log())
+
+
+def test_threads_come_from_environment(inspected):
+    """gunicorn's settings take the thread count from GUNICORN_THREADS
+    zh: gunicorn 的配置从 GUNICORN_THREADS 读取线程数
+    """
+    inspected.part(2)
+
+
+def gunicorn_threads(deployment):
+    """gunicorn.conf.py run the way gunicorn runs it, in the web container and its environment: its `threads`."""
+    read_threads = "import runpy; print(runpy.run_path('gunicorn.conf.py').get('threads'))"
+    code, output = deployment.run_in_web(read_threads)
+    found = output.splitlines()[-1] if code == 0 and output else None
+    # the operator sizes the threads for the machine, as the workers, without a rebuild
+    expect(found == str(THREADS), "container", both(
+           f"with GUNICORN_THREADS={THREADS} gunicorn.conf.py sets threads = {found}",
+           f"GUNICORN_THREADS={THREADS} 时，gunicorn.conf.py 里 threads = {found}"), fix="threads-env",
+           log=None if code == 0 else output)
 
 
 def answers(deployment, path, status, fix, session=None, **params):
@@ -475,10 +530,13 @@ def write_durable_keys(deployment):
     """Check that the running Redis read your redis.conf, then write KEYS keys through the app."""
     direct = containers.redis_client(deployment.redis)
     appendonly = next(iter(direct.config_get("appendonly").values()), None)
+    fsync = next(iter(direct.config_get("appendfsync").values()), None)
     direct.close()
     # the running Redis must have read your redis.conf
     expect(appendonly in (b"yes", "yes"), "redis", both(f"the running Redis has appendonly={appendonly!r}",
                                                         f"运行中的 Redis 的 appendonly={appendonly!r}"), fix="aof-off")
+    expect(fsync in (b"always", "always"), "redis", both(f"the running Redis has appendfsync={fsync!r}",
+                                                         f"运行中的 Redis 的 appendfsync={fsync!r}"), fix="aof-fsync")
     # a few clients at once, as real traffic comes: Redis then syncs several writes with one fsync
     with ThreadPoolExecutor(CLIENTS) as pool:
         list(pool.map(lambda share: write_keys(deployment, share), shares()))

@@ -138,3 +138,32 @@ def test_build_timeout_from_the_environment(monkeypatch):
     assert builds.timeout() == 90
     monkeypatch.setenv("WORKSHOP_BUILD_TIMEOUT", "soon")
     assert builds.timeout() == builds.DEFAULT_TIMEOUT
+
+
+def test_buildkit_steps_are_shown_in_order():
+    """BuildKit prints the steps it takes from its cache as they come (here 1, 4, 2, 3, 5, 6); the progress
+    lines (a check's, `make demo`'s) name them in order all the same."""
+    lines = (SAMPLES / "buildkit-cached-out-of-order.txt").read_text().splitlines()
+    output, shown = builds.BuildKitOutput(), []
+    in_order = builds.InOrder(lambda step: shown.append(step.number))
+    started = []
+    for line in lines:
+        step = output.feed(line)
+        if step:
+            started.append(step.number)
+        in_order.add(step)
+    in_order.flush()
+    assert started != sorted(started)  # the capture is out of order, as BuildKit printed it
+    assert shown == [1, 2, 3, 4, 5, 6]
+
+
+def test_steps_of_several_stages_are_each_in_order():
+    """Each stage's steps in order; a step the builder never printed is shown at the end."""
+    shown = []
+    in_order = builds.InOrder(lambda step: shown.append((step.total, step.number)))
+    for total, number in [(4, 1), (3, 1), (4, 3), (4, 2), (3, 3), (4, 4), (3, 2)]:
+        in_order.add(builds.Step(number, total, "RUN true"))
+    assert shown == [(4, 1), (3, 1), (4, 2), (4, 3), (4, 4), (3, 2), (3, 3)]
+    in_order.add(builds.Step(3, 2, "RUN late"))  # 2/2 never came
+    in_order.flush()
+    assert shown[-1] == (2, 3)

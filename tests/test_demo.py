@@ -70,6 +70,9 @@ def test_demo_runs_until_ctrl_c(tmp_path, folder, step):
             shown = output.read_text()
             assert "Press Ctrl-C" in shown, shown
             assert f" solutions/{folder}" in shown
+            # the build's progress lines come in the steps' order, even when BuildKit printed them out of it
+            built = [int(line.split("build ")[1].split("/")[0]) for line in shown.splitlines() if "… build " in line]
+            assert built == sorted(built), built
             # each request is shown as a curl command with the app's answer
             assert f'$ curl "http://localhost:{port}/set?key=imooc&value=imooc.com"\n' \
                    "OK. We have set imooc to be imooc.com\n" in shown

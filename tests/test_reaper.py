@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from checker import ROOT
-from checker.engine import labels, reaper
+from checker.engine import labels, ownership, reaper
 from checker.engine.client import connect
 
 
@@ -37,12 +37,12 @@ def test_finished_check_leaves_its_removal_to_a_reaper(client, checker):
     # once `leftovers` has waited for the reaper, nothing of the run is left
     assert checker("leftovers").returncode == 0
     assert of_run(client, run_id) == []
-    assert not [mark for mark in reaper.MARKS.glob(f"{run_id}-*")]
+    assert not [mark for mark in ownership.MARKS.glob(f"{run_id}-*")]
 
 
 def test_stale_mark_is_not_waited_for(tmp_path, monkeypatch):
     """A mark left by a reaper that died long ago is dropped, not waited for."""
-    monkeypatch.setattr(reaper, "MARKS", tmp_path)
+    monkeypatch.setattr(ownership, "MARKS", tmp_path)
     mark = tmp_path / "dead-run"
     mark.touch()
     old = time.time() - reaper.LIMIT - 60
@@ -56,7 +56,7 @@ def test_stale_mark_is_not_waited_for(tmp_path, monkeypatch):
 
 def test_live_mark_is_waited_for(tmp_path, monkeypatch):
     """A mark of a removal still going on holds `leftovers` back until it is gone (or the time is up)."""
-    monkeypatch.setattr(reaper, "MARKS", tmp_path)
+    monkeypatch.setattr(ownership, "MARKS", tmp_path)
     mark = tmp_path / "live-run"
     mark.touch()
     started = time.monotonic()

@@ -213,3 +213,107 @@ def test_check_started_ahead_waits_for_its_cue(tmp_path):
     never = subprocess.run(command, cwd=ROOT, env=env, input="", capture_output=True, text=True, timeout=120)
     # never cued (the watcher stopped): no output, no error
     assert never.returncode == 0 and never.stdout == "" and never.stderr == ""
+
+
+TEMPORARY_NAMES = [".#hello.py", "hello.py~", ".hello.py.swp", ".hello.py.swx", "4913", "5036", "sedAb12Cd",
+                   "#hello.py#", ".goutputstream-X1Y2Z3", "hello.py___jb_tmp___", "hello.py___jb_old___"]
+
+
+@pytest.mark.parametrize("name", TEMPORARY_NAMES)
+def test_temporary_files_are_not_the_learners(name):
+    """Editors' and tools' temporary files are never named as the changed file."""
+    from checker.commands.watch import temporary
+
+    assert temporary(name)
+
+
+@pytest.mark.parametrize("name", ["hello.py", "requirements.txt", "Dockerfile", ".dockerignore", "compose.yaml",
+                                  "sed.py", "v2.py", "redis.conf"])
+def test_learner_files_are_not_temporary(name):
+    from checker.commands.watch import temporary
+
+    assert not temporary(name)
+
+
+def observed(folder, edit):
+    """The names Changes reports while `edit()` changes files in `folder` (file events, as make watch)."""
+    from checker.commands.watch import Changes, observer_for
+
+    changes = Changes(folder.resolve())
+    names = []
+    dispatch = changes.dispatch
+
+    def record(event):
+        dispatch(event)
+        if changes.event.is_set():
+            names.append(changes.name)
+            changes.event.clear()
+
+    changes.dispatch = record
+    observer = observer_for(polling=False)
+    observer.schedule(changes, str(folder.resolve()), recursive=True)
+    observer.start()
+    try:
+        time.sleep(0.2)
+        edit()
+        time.sleep(0.5)
+    finally:
+        observer.stop()
+        observer.join(timeout=5)
+    return names
+
+
+def test_sed_in_place_names_the_edited_file(tmp_path):
+    """`sed -i` writes a temporary sedXXXXXX and renames it over the file: the file is named, not sedXXXXXX."""
+    if not shutil.which("sed"):
+        pytest.skip("no sed")
+    hello = tmp_path / "hello.py"
+    hello.write_text("print('Hello, Flask')\n")
+    names = observed(tmp_path, lambda: subprocess.run(["sed", "-i", "s/Flask/Docker/", str(hello)], check=True))
+    assert names and set(names) == {"hello.py"}, names
+
+
+def test_editor_temporary_files_name_the_saved_file(tmp_path):
+    """What vim, Emacs and JetBrains editors write around a save: only the saved file is named."""
+    hello = tmp_path / "hello.py"
+    hello.write_text("one\n")
+
+    def save():
+        (tmp_path / "4913").write_text("")       # vim checks that it may write in the folder
+        (tmp_path / "4913").unlink()
+        (tmp_path / ".hello.py.swp").write_text("swap")
+        (tmp_path / ".#hello.py").symlink_to("learner@host.1234")  # Emacs's lock
+        (tmp_path / "hello.py~").write_text("one\n")  # a backup
+        temp = tmp_path / "hello.py___jb_tmp___"
+        temp.write_text("two\n")
+        os.replace(temp, hello)
+        (tmp_path / ".#hello.py").unlink()
+        (tmp_path / ".hello.py.swp").unlink()
+
+    names = observed(tmp_path, save)
+    assert names and set(names) == {"hello.py"}, names
+
+
+def test_only_temporary_files_change_nothing(tmp_path):
+    """A temporary file made and removed without touching a learner's file is no change."""
+    (tmp_path / "hello.py").write_text("one\n")
+
+    def touch_temporaries():
+        for name in ("4913", "sedXy12Zq", ".#hello.py.lock"):
+            (tmp_path / name).write_text("")
+            (tmp_path / name).unlink()
+
+    assert observed(tmp_path, touch_temporaries) == []
+
+
+def test_watch_names_the_file_sed_edited(watch, target):
+    """In `make watch`, a `sed -i` edit is reported as a change of hello.py."""
+    if not shutil.which("sed"):
+        pytest.skip("no sed")
+    watcher = watch(target)
+    watcher.wait_for("Waiting for changes")
+    subprocess.run(["sed", "-i", "s/Hello, Flask/Hello, Docker/", str(target / STEP.folder / "hello.py")], check=True)
+    line = watcher.wait_for("changed")
+    assert "hello.py changed" in line and "sed" not in line, line
+    watcher.wait_for("Waiting for changes")
+    assert watcher.interrupt() == 0

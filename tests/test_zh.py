@@ -299,3 +299,62 @@ def test_step_readme_headings_share_one_style():
     for path in sorted(ROOT.glob("steps/*/README.zh-CN.md")):
         first = path.read_text().splitlines()[0]
         assert re.fullmatch(rf"# 第 {path.parent.name[:2]} 步：\S.*", first), f"{path.parent.name}: {first}"
+
+
+# spacing ----------------------------------------------------------------------------------------
+
+STRAY_SPACE = re.compile(r"(?<=\S)[ \t\u00a0]+(?=[（），。：；、！？」』】》])")
+
+
+def zh_readme_lines():
+    """(file:line, text) of every prose line of the Chinese READMEs (code blocks left out; indentation kept out)."""
+    found = []
+    for path in sorted(ROOT.glob("**/README.zh-CN.md")):
+        if ".venv" in path.parts or "node_modules" in path.parts:
+            continue
+        fenced = False
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if line.lstrip().startswith("```"):
+                fenced = not fenced
+            elif not fenced:
+                found.append((f"{path.relative_to(ROOT)}:{number}", line))
+    return found
+
+
+def all_zh_texts():
+    """(where, text) of every Chinese text a learner reads: messages, titles, hints, fixes, failure messages,
+    check titles and READMEs."""
+    found = [(f"message {key}", texts.get("zh", "")) for key, texts in MESSAGES.items()]
+    found += course_texts() + zh_texts_of_both()
+    found += [(check, line.strip()[3:]) for check, doc in check_titles()
+              for line in doc.splitlines() if line.strip().startswith("zh:")]
+    return found + zh_readme_lines() + zh_comment_lines()
+
+
+def zh_comment_lines():
+    """(file:line, text) of every Chinese comment line in the starters and solutions (the `#` left out)."""
+    found = []
+    for folder in ("steps", "solutions"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if not path.is_file() or path.suffix == ".md":
+                continue
+            try:
+                lines = path.read_text(encoding="utf-8").splitlines()
+            except UnicodeDecodeError:
+                continue
+            found += [(f"{path.relative_to(ROOT)}:{number}", line.split("#", 1)[1])
+                      for number, line in enumerate(lines, 1) if "#" in line and HAN.search(line.split("#", 1)[1])]
+    return found
+
+
+def test_no_space_before_full_width_punctuation():
+    """Chinese text puts no space before full-width punctuation (`说明 （` reads as a typo): the full-width
+    mark carries its own spacing."""
+    stray = [f"{where}: {line.strip()}" for where, text in all_zh_texts()
+             for line in text.splitlines() if STRAY_SPACE.search(line)]
+    assert stray == [], "\n".join(stray)
+
+
+def test_the_spacing_rule_finds_a_stray_space():
+    assert STRAY_SPACE.search("运行 `make doctor` （需要引擎）") and STRAY_SPACE.search("完成了 。")
+    assert not STRAY_SPACE.search("  （见下文）") and not STRAY_SPACE.search("运行 `make doctor`（需要引擎）")

@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from checker.check import verdict
 from checker.text import terminal
 from checker.text.failures import CheckFailure
 from checker.text.i18n import lang
@@ -37,7 +38,7 @@ def title_of(item):
 class Reporter:
     """pytest plugin printing the learner's view of a step's checks."""
 
-    def __init__(self, step, target_label, fresh_starter=lambda: False):
+    def __init__(self, step, target_label, fresh_starter=lambda: False, on_event=None):
         self.step = step
         self.target_label = target_label
         self.fresh_starter = fresh_starter  # asked after a failure: are these the starter's files?
@@ -45,6 +46,13 @@ class Reporter:
         self.results = {}
         self.started = time.monotonic()
         self.failures = []
+        self.rules = {}  # nodeid -> verdict.rule(...), the results shape (verdict.py)
+        self.on_event = on_event  # called with each event of the run (the lesson page follows them)
+        self.document = None
+
+    def _event(self, kind, **data):
+        if self.on_event is not None:
+            self.on_event({"event": kind, **data})
 
     def say(self, text=""):
         terminal.clear_progress()
@@ -57,6 +65,12 @@ class Reporter:
         self.started = time.monotonic()
         self.say(msg("check.header", step=self.step.folder, title=self.step.title_text(), target=self.target_label))
         self.items = list(session.items)
+        self._event("collected", rules=[verdict.rule(i.name, title_of(i), "not_run") for i in self.items])
+
+    def pytest_runtest_logstart(self, nodeid, location):
+        item = next((i for i in self.items if i.nodeid == nodeid), None)
+        if item is not None:
+            self._event("running", name=item.name)
 
     def pytest_runtest_logreport(self, report):
         if report.when == "call" or (report.failed and report.when == "setup"):
@@ -73,6 +87,8 @@ class Reporter:
                 self.say(f"  ✗ {title}")
                 self.explain(report)
                 self.failures.append(report)
+            self.rules[report.nodeid] = self._rule(item, report, title)
+            self._event("rule", rule=self.rules[report.nodeid])
 
     def pytest_sessionfinish(self, session, exitstatus):
         for item in self.items:
@@ -87,11 +103,18 @@ class Reporter:
         elif passed == total:
             self.say(msg("check.passed_last", n=total) if self.next_step is None
                      else msg("check.passed", n=total, next=f"make check-step {self.next_step}"))
-        else:
+        starter = passed < total and self.fresh_starter()
+        if total and passed < total:
             self.say(msg("check.failed", passed=passed, n=total, step=self.step.number))
-            if self.fresh_starter():
+            if starter:
                 self.say(msg("check.expected_first", readme=f"steps/{self.step.folder}/{readme_name()}"))
-        self.summary = {"passed": passed, "total": total, "seconds": round(time.monotonic() - self.started, 2)}
+        self.summary = {"passed": passed, "total": total, "seconds": round(time.monotonic() - self.started, 2),
+                        "fixes": self.fix_keys()}
+        rules = [self.rules.get(i.nodeid) or verdict.rule(i.name, title_of(i), "not_run") for i in self.items]
+        self.document = (verdict.document(self.step, rules, lang(), self.summary["seconds"], self.next_step, starter)
+                         if total else verdict.error(self.step, msg("check.no_tests", step=self.step.folder), lang()))
+        self.summary["result"] = self.document
+        self._event("done", result=self.document)
 
     next_step = None
 
@@ -118,6 +141,30 @@ class Reporter:
 
     def _fix_text(self, key):
         return self.step.fix(key)
+
+    def fix_keys(self):
+        """The hint keys the failed checks printed ([key] after a ✗), in order: `make hint` starts with them."""
+        keys = [failure.fix for failure in map(self._failure_of, self.failures) if failure and failure.fix]
+        return list(dict.fromkeys(keys))
+
+    def _rule(self, item, report, title):
+        """The results-shape record of one check's report (verdict.rule)."""
+        name = item.name if item else report.nodeid
+        if report.passed:
+            return verdict.rule(name, title, "pass")
+        if report.skipped:
+            return verdict.rule(name, title, "skip")
+        failure = self._failure_of(report)
+        if failure is None:
+            text = report.longreprtext.strip().splitlines()
+            return verdict.rule(name, title, "error", layer="checker",
+                                message=text[-1] if text else msg("check.unknown_error"))
+        try:
+            hint = self._fix_text(failure.fix) if failure.fix else None
+        except KeyError:
+            hint = None
+        return verdict.rule(name, title, "fail", layer=failure.layer, message=failure.message,
+                            hint_key=failure.fix, hint=hint, log=failure.log)
 
     @staticmethod
     def _failure_of(report):

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from checker import ROOT, STATE_DIR
 from checker.workshop import course
-from checker.commands.table import pad, width
+from checker.commands.grading import pad, width
 from checker.text.messages import msg
 
 SKIPPED = {".git", ".venv", "venv", "__pycache__", ".workshop", ".pytest_cache", "node_modules"}
@@ -245,6 +245,9 @@ def write_class(results, out):
             case = ET.SubElement(suite, "testcase", classname=result["name"], name="graded")
             ET.SubElement(case, "failure", message=result.get("error") or "not graded")
     ET.ElementTree(root).write(out / "class-junit.xml", encoding="utf-8", xml_declaration=True)
+    from checker.commands import classpage
+
+    classpage.write(results, out, folders)  # learners × steps, each failure linked: class.html
     heads = msg("class.columns").split("|")
     first = max([width(heads[0])] + [width(r["name"]) for r in results])
     lines = [f"  {pad(heads[0], first)}  {pad(heads[1], 7, right=True)}  {pad(heads[2], 9, right=True)}  {heads[3]}"]
@@ -254,6 +257,12 @@ def write_class(results, out):
         lines.append(f"  {pad(result['name'], first)}  {pad(f'{steps}/{len(folders)}', 7, right=True)}  "
                      f"{pad(f'{checks}/{total}', 9, right=True)}  {note}")
     return "\n".join(lines)
+
+
+def classpage_written(path, label):
+    from checker.commands import classpage
+
+    return classpage.pick(classpage.WORDS["written"]).format(path=label(path))
 
 
 def grade_class(arg, out=None):
@@ -298,6 +307,7 @@ def grade_class(arg, out=None):
     print()
     print(msg("class.total", n=len(results), seconds=round(time.monotonic() - started)))
     print(msg("class.files", csv=label(out / "class.csv"), junit=label(out / "class-junit.xml")))
+    print(classpage_written(out / "class.html", label))
     everything = len(step_folders())
     return 0 if all(summary(r)[0] == everything for r in results) else 1
 

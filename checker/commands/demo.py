@@ -114,6 +114,7 @@ def run(step, port):
     for name in missing(client):
         print(msg("images.missing", name=name), file=sys.stderr)
         return 2
+    labels.set_purpose("demo")
     labels.sweep_orphans(client)
     folder = ROOT / "solutions" / step.folder
     signal.signal(signal.SIGTERM, _interrupt)
@@ -217,14 +218,11 @@ def report(failure):
 
 def clean_up(client):
     """Remove what this run made; 1 (with the way out) if the engine no longer answers."""
-    from checker.engine.client import reason
-
-    try:
-        removed = labels.sweep_this_run(client)
-    except Exception as error:  # the engine went away meanwhile: say so instead of a traceback
-        print(msg("demo.cleanup_failed", reason=reason(error)), file=sys.stderr)
+    sweep = labels.sweep_this_run(client)
+    if sweep.problems:  # the engine went away meanwhile: say so instead of a traceback
+        print(msg("demo.cleanup_failed", reason="; ".join(sweep.problems)), file=sys.stderr)
         return 1
-    print(msg("demo.removed", n=removed), flush=True)
+    print(msg("demo.removed", n=sweep.count), flush=True)
     return 0
 
 

@@ -10,13 +10,8 @@ from pathlib import Path
 
 from checker import STATE_DIR
 from checker.workshop import course
-from checker.commands.table import pad, width
+from checker.commands.grading import pad, step_timeout, width
 from checker.text.messages import msg
-
-
-def step_timeout():
-    """Seconds one step's check may take when grading (GRADE_STEP_TIMEOUT, default 600)."""
-    return int(os.environ.get("GRADE_STEP_TIMEOUT") or 600)
 
 
 class _Bound:
@@ -59,7 +54,11 @@ def grade_step(step, target, junit):
     if summary is None:
         return "grade.error", 0, None
     state = "grade.passed" if code == 0 else "grade.failing"
+    RESULTS[step.folder] = summary.get("result")
     return state, summary["passed"], summary["total"]
+
+
+RESULTS = {}  # step folder -> the results document of its last grade in this process (class.html)
 
 
 class _Counter:
@@ -146,7 +145,8 @@ def grade(target, xml_path, json_path=None):
               total=sum(r[3] or 0 for r in rows)))
     print(msg("grade.junit", path=label(xml_path)))
     if json_path:
-        rows_data = [{"step": step.folder, "state": state.split(".")[1], "passed": passed, "total": total}
+        rows_data = [{"step": step.folder, "state": state.split(".")[1], "passed": passed, "total": total,
+                      "result": RESULTS.get(step.folder) if state in ("grade.passed", "grade.failing") else None}
                      for step, state, passed, total in rows]
         Path(json_path).write_text(json.dumps(rows_data, indent=1))
     return 0 if done == len(steps) else 1

@@ -92,7 +92,8 @@ def _exit_code(code):
     return 0 if code == 0 else 1
 
 
-def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=None, told=None, leave=False):
+def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=None, told=None, leave=False,
+              on_event=None):
     """Run one step's checks against `target`; returns (exit code, summary).
 
     With `cue` (`make watch`), everything that does not read the learner's files (imports, the
@@ -100,6 +101,7 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=N
     `told()` is called once the verdict is printed, before the run's containers are removed.
     With `leave` (the process ends with this check), a check that ran to its verdict hands the removal
     of its containers, networks and volumes to a reaper process (checker/engine/reaper.py) and exits at once.
+    `on_event` receives each event of the run (report.py); summary["result"] is the results document.
     """
     import pytest
 
@@ -122,11 +124,11 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=N
     ended = sandbox.sweep_orphans()  # learner processes a killed earlier check left running
     if ended:
         print(msg("sweep.processes", n=ended))
+    labels.set_purpose(f"check:{step.folder}")
     if step.docker or sandbox.in_container():  # grading runs steps 01-02 in containers too
         client = engine_or_exit()
-        swept = labels.sweep_orphans(client)
-        if swept:
-            print(msg("sweep.removed", n=swept))
+        for line in sweep_lines(labels.sweep_orphans(client)):
+            print(line)
         from checker.engine.images import missing
 
         for name in missing(client):
@@ -135,7 +137,7 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=N
             return 2, None
     from checker.workshop.starters import untouched
 
-    reporter = Reporter(step, _label(folder), fresh_starter=lambda: untouched(folder, step))
+    reporter = Reporter(step, _label(folder), fresh_starter=lambda: untouched(folder, step), on_event=on_event)
     checked = {}
 
     def read_files():
@@ -185,8 +187,41 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=N
         if "checker.engine.containers" in sys.modules:
             sys.modules["checker.engine.containers"].reap()  # and the removals teardowns left running
         if client is not None:
-            labels.sweep_this_run(client)
+            for line in sweep_lines(labels.sweep_this_run(client), removed=False):
+                print(line, file=sys.stderr)
     return _exit_code(code), summary
+
+
+def _ago(seconds):
+    """How long ago, in the largest unit that fits: 45 s, 12 min, 3 h, 2 days."""
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size:
+            return msg(f"ago.{unit}", n=int(seconds // size))
+    return msg("ago.s", n=int(seconds))
+
+
+def _what(purpose):
+    """What a run was doing, from its purpose label (check:<step folder>, watch:<step folder>, demo…)."""
+    kind, _, folder = (purpose or "").partition(":")
+    if kind in ("check", "watch") and folder[:2].isdigit():
+        return msg(f"purpose.{kind}", step=folder[:2])
+    if kind in ("demo", "bench"):
+        return msg(f"purpose.{kind}")
+    return msg("purpose.other")
+
+
+def sweep_lines(sweep, removed=True):
+    """What a sweep did, in the learner's words: one line per abandoned run it cleaned up (with
+    `removed`), and one line if the engine refused a removal for another reason than "in use"."""
+    lines = []
+    for purpose, age, n in sweep.runs() if removed else ():
+        if age is None:
+            lines.append(msg("sweep.removed_undated", n=n, what=_what(purpose)))
+        else:
+            lines.append(msg("sweep.removed", n=n, what=_what(purpose), ago=_ago(age)))
+    if sweep.problems:
+        lines.append(msg("sweep.problem", reason="; ".join(sweep.problems)))
+    return lines
 
 
 def _label(folder):

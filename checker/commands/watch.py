@@ -5,6 +5,7 @@ systems) it polls instead; WATCH_POLL=1 forces polling, WATCH_POLL=0 forbids it.
 """
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -22,7 +23,10 @@ POLLED_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "v9fs", "drv
                       "vboxsf", "vmhgfs", "fuse.vmhgfs-fuse", "afs", "ceph", "glusterfs", "fuse.glusterfs"}
 # what a check or an editor writes that is not a change of the learner's files
 IGNORED_PARTS = {"__pycache__", ".pytest_cache", ".git", ".mypy_cache"}
-IGNORED_SUFFIXES = (".pyc", ".swp", ".swx", ".swo", "~", ".tmp")
+IGNORED_SUFFIXES = (".pyc", ".swp", ".swx", ".swo", "~", ".tmp", ".part", "___jb_tmp___", "___jb_old___")
+# the temporary files editors and tools write next to a file before they rename it over that file:
+# `sed -i` (sedXXXXXX), vim's write test (4913, 4914, …), Emacs's lock (.#name), gedit, LibreOffice
+TEMPORARY = re.compile(r"^(sed[A-Za-z0-9]{6}|\d+|\.#.*|\.goutputstream-.*|\.~lock\..*|#.*#)$")
 CHANGES = {"created", "deleted", "modified", "moved", "closed"}
 
 
@@ -65,16 +69,22 @@ def needs_polling(path, setting=None):
     return filesystem_of(path) in POLLED_FILESYSTEMS
 
 
+def temporary(name):
+    """Whether `name` is an editor's or a tool's temporary file, not one of the learner's."""
+    return name.endswith(IGNORED_SUFFIXES) or bool(TEMPORARY.match(name))
+
+
 def relevant(event, folder):
-    """A change to one of the learner's files (not a read, not a cache or an editor's swap file)."""
+    """The name of the learner's file that changed (not a read, a cache, an editor's swap or temporary
+    file), or None. A rename names the file it wrote: `sed -i` renames sedXXXXXX over hello.py."""
     if event.event_type not in CHANGES or (event.is_directory and event.event_type == "modified"):
         return None
-    for raw in (event.src_path, getattr(event, "dest_path", "") or ""):
+    for raw in (getattr(event, "dest_path", "") or "", event.src_path):
         path = Path(os.fsdecode(raw)) if raw else None
         if path is None:
             continue
         parts = set(path.relative_to(folder).parts) if path.is_relative_to(folder) else set()
-        if parts & IGNORED_PARTS or path.name.endswith(IGNORED_SUFFIXES) or path.name.startswith(".#"):
+        if parts & IGNORED_PARTS or temporary(path.name):
             continue
         return path.name
     return None
@@ -119,15 +129,15 @@ class Primed:
     that start-up. It closes a pipe once its verdict is printed: the watcher is ready for the next save
     while that check removes its containers."""
 
-    def __init__(self, step, target, verbose):
+    def __init__(self, step, target, verbose, args=(), env=None, **popen):
         told_read, told_write = os.pipe()
         command = [sys.executable, "-m", "checker", "check", str(step.number), "--target", str(target),
-                   "--on-cue", "--told-fd", str(told_write)]
+                   "--on-cue", "--told-fd", str(told_write), *args]  # args, env, popen: the lesson page's
         if verbose:
             command.append("--verbose")
         # its own process group: Ctrl-C reaches the watcher only, which passes it on exactly once
-        self.child = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT)}, process_group=0,
-                                      stdin=subprocess.PIPE, pass_fds=(told_write,))
+        self.child = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+                                      process_group=0, stdin=subprocess.PIPE, pass_fds=(told_write,), **popen)
         os.close(told_write)
         self.told = os.fdopen(told_read, "rb")
 
@@ -174,6 +184,7 @@ def kept_run(step):
     from checker.engine.client import connect
 
     labels.RUN_ID = f"{labels.RUN_ID}-kept"
+    labels.set_purpose(f"watch:{step.folder}")
 
     def stop():
         try:

@@ -304,6 +304,35 @@ def _show(step, show):
                            f"构建 {step.number}/{step.total}：{step.instruction[:70]}")))
 
 
+class InOrder:
+    """Passes a build's steps on in their numbers' order. BuildKit starts the steps it finds in its cache
+    at once and prints them as they come (1, 3, 4, 2, 5, 6): a step waits here until those before it
+    are passed on. Steps are counted per stage (a stage's steps share their total)."""
+
+    def __init__(self, show):
+        self.show = show
+        self.next = {}      # total -> the number of the step to pass on next
+        self.waiting = {}   # (total, number) -> [Step]
+
+    def add(self, step):
+        if step is None:
+            return
+        self.waiting.setdefault((step.total, step.number), []).append(step)
+        expected = self.next.setdefault(step.total, 1)
+        while (step.total, expected) in self.waiting:
+            for ready in self.waiting.pop((step.total, expected)):
+                self.show(ready)
+            expected += 1
+        self.next[step.total] = expected
+
+    def flush(self):
+        """Pass on what still waits (a step the builder never printed), in order."""
+        for key in sorted(self.waiting):
+            for step in self.waiting[key]:
+                self.show(step)
+        self.waiting.clear()
+
+
 def _buildkit(folder, tag, show):
     output, limit = BuildKitOutput(), timeout()
     command = ["docker", "buildx", "build", "--progress=plain", "--load", "--tag", tag, str(folder)]
@@ -311,9 +340,11 @@ def _buildkit(folder, tag, show):
                                errors="replace", env=_cli_environment(), start_new_session=True)
     deadline = time.monotonic() + limit
     watchdog = _Watchdog(process, limit)
+    in_order = InOrder(lambda step: _show(step, show))
     try:
         for line in process.stdout:
-            _show(output.feed(line), show)
+            in_order.add(output.feed(line))
+        in_order.flush()
         code = process.wait(timeout=max(1.0, deadline - time.monotonic()))
     except subprocess.TimeoutExpired:
         code = None

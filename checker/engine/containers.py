@@ -431,11 +431,17 @@ def build(client, folder, step):
     if build_context.reusable(tag, key, previous):
         build_context.remember(tag, key, previous)  # its last use keeps it in the cache (prune_cache)
         return client.images.get(previous)
-    builds.run_build(client, folder, tag)
+    # the older build of this folder keeps a tag of this run's while the new one takes `tag`: removing
+    # that tag afterwards removes the older image only if no other tag (a learner's `web:v1` built from
+    # the same files has the same ID) still names it
+    older = _hold(client, previous, tag)
+    try:
+        builds.run_build(client, folder, tag)
+    finally:
+        if older:
+            _remove_quietly(client, older)
     image = client.images.get(tag)
     build_context.remember(tag, key, image.id)
-    if previous and previous != image.id:
-        _remove_quietly(client, previous)  # the older build of this folder, untagged now (`<none>`)
     if previous is None:
         # only a new tag can push the cache over CACHE_KEEP: a rebuild spares the engine the listing
         try:
@@ -452,9 +458,22 @@ def _image_id(client, tag):
         return None
 
 
-def _remove_quietly(client, image_id):
+def _hold(client, image_id, tag):
+    """Give image `image_id` (the older build under `tag`) a tag of this run's; that tag, or None."""
+    if image_id is None:
+        return None
+    older = f"{tag}-older-{uuid.uuid4().hex[:8]}"
     try:
-        client.images.remove(image_id)
+        client.api.tag(image_id, *older.rsplit(":", 1))
+    except docker.errors.APIError:
+        return None  # gone meanwhile: nothing to remove later
+    return older
+
+
+def _remove_quietly(client, tag):
+    """Remove the checker's tag `tag` (never an image ID: other tags of the image stay, and so does it)."""
+    try:
+        client.images.remove(tag)
     except docker.errors.APIError:
         pass  # still used by a container, or already gone
 

@@ -292,7 +292,9 @@ def ensure(client, role, name):
         say(msg("images.outdated", name=name))
         build_standin(client, role, name)
         try:
-            client.images.remove(image.id)  # the older stand-in, untagged now; kept while a container uses it
+            image.reload()
+            if not image.tags:  # the older stand-in, untagged now; a tag of anyone else's keeps it
+                client.images.remove(image.id)  # kept while a container uses it
         except docker.errors.APIError:
             pass
         return

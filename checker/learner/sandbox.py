@@ -18,7 +18,8 @@ import tempfile
 import threading
 from pathlib import Path
 
-from checker.text.failures import CheckFailure, both, tail
+from checker.text.failures import CheckFailure, both, tail, whole_lines
+from checker.engine.processes import alive as _alive, start_time
 
 RUNNER = Path(__file__).with_name("import_probe.py")
 FORK_MARK = "runner: a process forked"  # the line import_probe.py writes in each child of a fork
@@ -67,27 +68,6 @@ def _child_setup(memory_bytes):
             except (ValueError, OSError):
                 pass
     return setup
-
-
-def start_time(pid):
-    """When process `pid` started (clock ticks since boot, from /proc), or None where unknown."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    return int(stat.rsplit(")", 1)[1].split()[19])
-
-
-def _alive(pid, started):
-    """Whether `pid` still runs and is the same process that was recorded (not a reused pid)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    now = start_time(pid)
-    return started is None or now is None or now == started
 
 
 _live = {}  # pid -> Popen, the learner processes this checker started and has not ended yet
@@ -164,7 +144,7 @@ def sweep_orphans():
             continue  # its checker still runs and will end it
         # the leader may be gone while its children still hold the group; a live leader must be ours
         leader = start_time(record["pid"])
-        reused = leader is not None and record.get("started") is not None and leader != record["started"]
+        reused = leader is not None and record.get("started") is not None and str(leader) != str(record["started"])
         if not reused and _signal_group(record["pid"], signal.SIGKILL):
             ended += 1
         path.unlink(missing_ok=True)
@@ -207,6 +187,7 @@ class LogTail(threading.Thread):
         self.stream, self.process, self.keep = stream, process, keep
         self.cap = cap if cap is not None else log_cap()
         self.data, self.total, self.flooded = b"", 0, False
+        self.dropped = False  # whether output before self.data was let go
         self.start()
 
     def run(self):
@@ -218,15 +199,19 @@ class LogTail(threading.Thread):
             if not chunk:
                 break
             self.total += len(chunk)
-            self.data = (self.data + chunk)[-self.keep:]
+            joined = self.data + chunk
+            self.data = joined[-self.keep:]
+            if len(joined) > self.keep:
+                self.dropped = True  # after self.data: text() that sees it sees the shortened data
             if self.total > self.cap and not self.flooded:
                 self.flooded = True
                 _signal_group(self.process.pid, signal.SIGKILL)
         self.stream.close()
 
     def text(self):
-        """What was kept, as text."""
-        return self.data.decode("utf-8", "replace")
+        """What was kept, as text: from its first whole line when earlier output was dropped."""
+        dropped = self.dropped
+        return whole_lines(self.data, dropped).decode("utf-8", "replace")
 
     def failure(self, what):
         """The CheckFailure of a flood, naming the cap."""

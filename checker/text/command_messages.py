@@ -81,6 +81,9 @@ COMMAND_MESSAGES = {
         "zh": "全部 {n} 条提示都已显示。检查失败时 ✗ 后面的提示（[key]）会指出具体的改法。",
     },
     "hint.none": {"en": "Step {step} has no hints.", "zh": "步骤 {step} 没有提示。"},
+    "hint.last_check": {"en": "Your last check failed; its hint first:", "zh": "上次检查没有通过，先看它给的提示："},
+    "hint.failure": {"en": "  ✗ [{fix}] {text}", "zh": "  ✗ [{fix}] {text}"},
+    "hint.general": {"en": "Then the step's hints:", "zh": "再看这一步的提示："},
     # make watch N
     "watch.start": {
         "en": "Watching {folder} ({how}). Save a file to check again; Ctrl-C stops.",

@@ -59,3 +59,29 @@ def tail(text, lines=15):
         text = text.decode("utf-8", "replace")
     kept = [line for line in text.splitlines() if line.strip()]
     return "\n".join(kept[-lines:])
+
+
+def clip(text, chars=1500):
+    """The end of a log in about `chars` characters, as whole lines: an excerpt never begins mid-line.
+
+    A last line longer than `chars` alone is kept from its beginning and ends with " …".
+    """
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    kept, size = [], 0
+    for line in reversed(text.rstrip("\n").splitlines()):
+        if kept and size + len(line) + 1 > chars:
+            break
+        kept.append(line)
+        size += len(line) + 1
+    if len(kept) == 1 and len(kept[0]) > chars:
+        return kept[0][:chars] + " …"
+    return "\n".join(reversed(kept))
+
+
+def whole_lines(data, dropped):
+    """`data`, the end of a longer output when `dropped` is true, from its first whole line on."""
+    if not dropped:
+        return data
+    cut = data.find(b"\n" if isinstance(data, bytes) else "\n")
+    return data[cut + 1:] if cut >= 0 else data[:0]

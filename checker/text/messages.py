@@ -89,16 +89,46 @@ MESSAGES = {
     "label.hint": {"en": "hint", "zh": "提示"},
     "label.log": {"en": "log", "zh": "日志"},
     "label.colon": {"en": ": ", "zh": "："},
-    "sweep.count": {"en": "removed {n}", "zh": "已删除 {n} 个"},
+    "sweep.clean": {
+        "en": "✓ removed {n} container(s)/network(s)/volume(s)/image tag(s) the checker made and {cached} tag(s) of "
+              "its image cache; nothing without the checker's labels or tags was touched",
+        "zh": "✓ 已删除检查程序创建的 {n} 个容器/网络/卷/镜像标签，以及镜像缓存的 {cached} 个标签；"
+              "没有检查程序标签的对象一概没动",
+    },
+    "sweep.clean_kept": {
+        "en": "  left {n} in place: they belong to checks still running (another terminal, `make watch`, "
+              "`make lesson`) or still being removed by them",
+        "zh": "  保留了 {n} 个：它们属于仍在运行的检查（另一个终端、`make watch` 或 `make lesson`），"
+              "或正由这些检查自己删除",
+    },
+    "sweep.problem": {
+        "en": "! could not remove everything the checker made: {reason}. It stays until its owner or `make clean` "
+              "removes it. No check's verdict depends on it.",
+        "zh": "! 没能删除检查程序创建的全部对象：{reason}。这些对象会留到创建者或 `make clean` 删除为止；"
+              "检查结论不受影响。",
+    },
     "check.unknown_error": {"en": "unknown error", "zh": "未知错误"},
     "sweep.processes": {
         "en": "Ended {n} app process(es) left running by an interrupted earlier check.",
         "zh": "已结束之前被中断的检查遗留的 {n} 个应用进程。",
     },
     "sweep.removed": {
-        "en": "removed {n} container(s)/network(s) left by an interrupted earlier check",
-        "zh": "已删除之前被中断的检查遗留的 {n} 个容器/网络",
+        "en": "removed {n} container(s)/network(s)/volume(s) that {what} made {ago} ago: it ended without removing them",
+        "zh": "已删除 {n} 个容器/网络/卷：它们是{what}在 {ago}前创建的，那次运行结束时没能删掉它们",
     },
+    "sweep.removed_undated": {
+        "en": "removed {n} container(s)/network(s)/volume(s) that {what} made: it ended without removing them",
+        "zh": "已删除 {n} 个容器/网络/卷：它们是{what}创建的，那次运行结束时没能删掉它们",
+    },
+    "purpose.check": {"en": "a check of step {step}", "zh": "第 {step} 步的一次检查"},
+    "purpose.watch": {"en": "`make watch` of step {step}", "zh": "第 {step} 步的 `make watch`"},
+    "purpose.demo": {"en": "`make demo`", "zh": "`make demo`"},
+    "purpose.bench": {"en": "`make bench`", "zh": "`make bench`"},
+    "purpose.other": {"en": "an earlier checker run", "zh": "之前的一次检查程序运行"},
+    "ago.s": {"en": "{n} s", "zh": "{n} 秒"},
+    "ago.min": {"en": "{n} min", "zh": "{n} 分钟"},
+    "ago.h": {"en": "{n} h", "zh": "{n} 小时"},
+    "ago.d": {"en": "{n} days", "zh": "{n} 天"},
     "images.present": {"en": "✓ {name} is present{note}", "zh": "✓ {name} 已存在{note}"},
     "images.standin_note": {"en": " (local stand-in)", "zh": "（本地替代镜像）"},
     "images.outdated": {"en": "… {name} is a stand-in from an older recipe: building it again",

@@ -10,7 +10,7 @@ RESULTS = "results.json"
 
 
 def load():
-    """{target: {step_folder: {"state", "when", "passed", "total"}}}."""
+    """{target: {step_folder: {"state", "when", "passed", "total", "seconds", "files", "fixes"}}}."""
     return store.load(RESULTS)
 
 
@@ -34,5 +34,12 @@ def record(target, step, summary, files=None):
         "total": summary["total"],
         "seconds": summary["seconds"],
         "files": files or fingerprint(target / step.folder),
+        "fixes": list(summary.get("fixes") or []),  # the hint keys its failures printed, for `make hint`
     }
     store.save(RESULTS, data)
+
+
+def last_failure_hints(target, step):
+    """The hint keys of `step`'s last check of `target` when it failed ([] when it passed or never ran)."""
+    record = load().get(str(target), {}).get(step.folder) or {}
+    return list(record.get("fixes") or []) if record.get("state") == "failing" else []

@@ -1,6 +1,13 @@
-"""Columns of the tables grade and classroom print, in a terminal where Chinese characters take two."""
+"""What grade, classroom and classpage share: the time one step's check may take, and the columns of
+their tables in a terminal where Chinese characters take two."""
 
+import os
 import unicodedata
+
+
+def step_timeout():
+    """Seconds one step's check may take when grading (GRADE_STEP_TIMEOUT, default 600)."""
+    return int(os.environ.get("GRADE_STEP_TIMEOUT") or 600)
 
 
 def width(text):
