@@ -11,6 +11,7 @@ import pytest
 
 from checker import ROOT
 from checker.check import deploy, warm
+from checker.check.compose import Project
 from checker.engine import containers
 from checker.workshop import course
 from checker.engine.client import connect
@@ -110,3 +111,13 @@ def deployment(image, network, volume, redis_conf, web_env, web_options):
         yield running.start()
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="module")
+def project(engine, folder, step):
+    """The learner's compose project under a name of the check's own; `down -v` at the end, always."""
+    running = Project(engine, folder, step)
+    try:
+        yield running
+    finally:
+        running.down()

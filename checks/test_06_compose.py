@@ -4,33 +4,21 @@ import shlex
 import time
 from pathlib import Path
 
-import pytest
 import requests
 
 from checker.check import compose, contract
 from checker.workshop import course
-from checker.check.compose import ComposeUnavailable, ConfigInvalid, Project
+from checker.check.compose import ComposeUnavailable, ConfigInvalid
 from checker.check.deploy import stored_and_served
+from checker.check.stack import BUILD_SECONDS, REDIS, UP_SECONDS, WEB, come_up, redis_host
 from checker.text.failures import CheckFailure, both, expect, quoted, tail
 
 KEY, VALUE = "imooc", "imooc.com"          # the chapter's example
-UP_SECONDS = 60                            # `up --wait` gives up after this
-BUILD_SECONDS = 600                        # a first build installs the requirements
 RESTART_POLICIES = ("always", "unless-stopped", "on-failure")
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 # --- the file and the CLI ------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def project(engine, folder, step):
-    """The learner's compose project under a name of the check's own; `down -v` at the end, always."""
-    running = Project(engine, folder, step)
-    try:
-        yield running
-    finally:
-        running.down()
-
 
 def test_compose_file_exists(folder):
     """there is a compose.yaml in the step folder
@@ -70,14 +58,6 @@ def test_compose_file_is_valid(project):
             f"`docker compose config` rejects {project.file.name}: {quoted(error.reason)}",
             f"`docker compose config` 不接受 {project.file.name}：{quoted(error.reason)}"),
             fix="compose-invalid", log=error.lines) from None
-
-
-def role(name, what):
-    return both(f"the {what[0]} service `{name}`", f"{what[1]}服务 `{name}`")
-
-
-WEB = ("web", "web ")
-REDIS = ("Redis", "Redis ")
 
 
 def test_services_are_found(project):
@@ -222,52 +202,11 @@ def test_restart_policy(project):
 
 # --- the running project -------------------------------------------------------------------------------
 
-def why_not_up(project):
-    """(service, its role, what is wrong with it, its log, whether it exited) of the first one not up."""
-    for name, what in ((project.redis, REDIS), (project.web, WEB)):
-        container = project.container(name)
-        if container is None:
-            return name, what, both("was never created", "根本没有被创建"), "", False
-        container.reload()
-        state = container.attrs["State"]
-        health = state.get("Health") or {}
-        last = (health.get("Log") or [{}])[-1]
-        probe = tail(last.get("Output", ""), 4)
-        restarts = container.attrs.get("RestartCount", 0)
-        if restarts:
-            # the restart policy starts a crashing container again and again: it is never healthy
-            return name, what, both(f"keeps exiting (its restart policy started it again {restarts} time(s))",
-                                    f"反复退出（重启策略已经把它重启了 {restarts} 次）"), project.logs(name, 16), True
-        if state.get("Status") in ("exited", "dead") or state.get("Restarting"):
-            code = state.get("ExitCode")
-            return name, what, both(f"exited with code {code}", f"以退出码 {code} 退出了"), project.logs(name), True
-        if health.get("Status") not in (None, "healthy"):
-            return name, what, both(
-                f"is {health['Status']} (last probe: exit code {last.get('ExitCode', '?')})",
-                f"状态是 {health['Status']}（最后一次探测：退出码 {last.get('ExitCode', '?')}）"), \
-                "\n".join(part for part in (probe, project.logs(name, 6)) if part), False
-    return None
-
-
 def test_stack_comes_up(project):
     """`docker compose up --wait` builds and starts everything, healthy, within 60 s
     zh: `docker compose up --wait` 在 60 秒内构建并启动全部服务，且都健康
     """
-    built = project.build(BUILD_SECONDS)
-    # the app's image builds from your Dockerfile, as `docker compose build` does it
-    expect(built.returncode == 0, "build", both("`docker compose build` failed", "`docker compose build` 失败了"),
-           fix="build-failed", log=tail(built.stdout + built.stderr, 12))
-    up = project.up(UP_SECONDS)
-    if up.returncode != 0:
-        found = why_not_up(project)
-        if found:
-            name, what, state, log, exited = found
-            raise CheckFailure("container", both(
-                f"`docker compose up --wait` failed: {role(name, what)['en']} {state['en']}",
-                f"`docker compose up --wait` 失败：{role(name, what)['zh']} {state['zh']}"),
-                fix="redis-unhealthy" if what is REDIS else "web-exited" if exited else "web-unhealthy", log=log)
-        raise CheckFailure("container", both("`docker compose up --wait` failed", "`docker compose up --wait` 失败了"),
-                           fix="compose-up", log=tail(up.stderr, 10))
+    come_up(project, BUILD_SECONDS, UP_SECONDS)
 
 
 def test_web_is_healthy(project):
@@ -281,10 +220,6 @@ def test_web_is_healthy(project):
     expect(health.get("Status") == "healthy", "container", both(
         f"the web service `{project.web}` is {health.get('Status', 'without health status')}",
         f"web 服务 `{project.web}` 的状态是 {health.get('Status', '无健康状态')}"), fix="web-healthcheck")
-
-
-def environment(container):
-    return dict(item.split("=", 1) for item in container.attrs["Config"].get("Env") or [] if "=" in item)
 
 
 def test_redis_host_reaches_redis(project):
@@ -302,11 +237,6 @@ def test_redis_host_reaches_redis(project):
         + f", the Redis service `{project.redis}` is at {', '.join(filter(None, addresses))}",
         f"web 容器里的 REDIS_HOST={host} " + (f"解析到 {address}" if code == 0 else "无法解析")
         + f"，而 Redis 服务 `{project.redis}` 的地址是 {', '.join(filter(None, addresses))}"), fix="redis-host")
-
-
-def redis_host(project):
-    """REDIS_HOST as the web container has it (the image's default when compose.yaml sets none)."""
-    return environment(project.container(project.web)).get("REDIS_HOST", "localhost")
 
 
 def test_redis_runs_with_your_conf(project):

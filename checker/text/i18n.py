@@ -14,7 +14,6 @@ are in messages.py, which imports this module; `make lang` itself is checker/com
 
 import os
 import re
-import sys
 
 from checker import STATE_DIR
 
