@@ -19,6 +19,7 @@ class Step:
     hints: dict = field(default_factory=dict)
     fixes: dict = field(default_factory=dict)
     demo: bool = False  # `make demo` runs this step's solution (`demo = true` on one step)
+    points: int = 20  # what its check is worth in the classroom's autograding (checker/workshop/autograding.py)
 
     @property
     def folder(self):
@@ -66,6 +67,7 @@ def steps():
             hints=entry.get("hints", []),
             fixes=entry.get("fixes", {}),
             demo=entry.get("demo", False),
+            points=entry.get("points", 20),
         )
         for entry in data["step"]
     ]
