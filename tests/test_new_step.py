@@ -1,6 +1,7 @@
 """`make new-step SLUG=name` scaffolds the next step, in a copy of the repository (never in this one)."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,8 +14,8 @@ from checker.workshop import course
 from checker.commands.new_step import AUTHOR_TODO
 
 LAST = course.steps()[-1]
-NEW = f"{LAST.number + 1:02d}-visit-counter"
-CHECK = f"checks/test_{LAST.number + 1:02d}_visit_counter.py"
+NEW = f"{LAST.number + 1:02d}-visits"
+CHECK = f"checks/test_{LAST.number + 1:02d}_visits.py"
 
 
 def run(copy, *args, timeout=600):
@@ -40,8 +41,8 @@ def repo(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def scaffolded(repo):
-    """The copy after `python -m checker new-step visit-counter`, with the command's output."""
-    result = run(repo, "checker", "new-step", "visit-counter")
+    """The copy after `python -m checker new-step visits`, with the command's output."""
+    result = run(repo, "checker", "new-step", "visits")
     assert result.returncode == 0, result.stdout + result.stderr
     return repo, result.stdout
 
@@ -54,8 +55,14 @@ def test_writes_every_piece(scaffolded):
         # each piece of a step is where the checker and the lint look for it
         assert (repo / path).is_file(), path
         assert path.split("/")[0] in output
-    # the solution starts as the last step's solution, file for file
-    assert tree(repo / "solutions" / NEW) == tree(ROOT / "solutions" / LAST.folder)
+    # the solution starts as the last step's solution, file for file, but for the headers naming the step
+    before, after = tree(ROOT / "solutions" / LAST.folder), tree(repo / "solutions" / NEW)
+    assert after.keys() == before.keys()
+    for path, data in after.items():
+        first, _, rest = data.partition(b"\n")
+        # a copied file's first line names the new step, never the old one
+        assert not re.search(rb"Step \d\d", first) or first.count(f"Step {NEW[:2]} (as in step ".encode()) == 1, path
+        assert rest == before[path].partition(b"\n")[2], path
     entry = tomllib.loads((repo / "workshop.toml").read_text())["step"][-1]
     # the metadata's last step is the new one, inheriting whether it needs the engine
     assert entry["folder"] == NEW and entry["docker"] == LAST.docker
@@ -92,7 +99,7 @@ def test_scaffold_keeps_the_language_rules(scaffolded):
 def test_bench_and_demo_follow(scaffolded):
     """The bench builds the new step's image too; the demo keeps the step marked `demo = true`."""
     repo, _ = scaffolded
-    code = "from bench.run import in_containers; from checker import course; print(in_containers(), course.demo_step().folder)"
+    code = "from bench.run import in_containers; from checker.workshop import course; print(in_containers(), course.demo_step().folder)"
     result = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True, timeout=60)
     numbers, demo = result.stdout.rsplit(" ", 1)
     # the bench's image list comes from the solutions, so a new step causes no KeyError
@@ -101,12 +108,35 @@ def test_bench_and_demo_follow(scaffolded):
     assert demo.strip() == course.demo_step().folder
 
 
+def test_scaffolded_check_is_of_the_last_steps_kind(scaffolded):
+    """After a compose step the check drives a compose project; after a `docker run` step, a deployment."""
+    repo, _ = scaffolded
+    text = (repo / CHECK).read_text()
+    compose_step = any((ROOT / "solutions" / LAST.folder / name).is_file() for name in ("compose.yaml", "compose.yml"))
+    # the fixture the check takes says how it deploys the learner's work
+    assert ("(project)" in text) == compose_step and ("(deployment)" in text) != compose_step, text
+
+
+def test_every_list_of_steps_has_it(scaffolded):
+    """The classroom's autograding, CI's matrix, both READMEs' tables and the bench list the new step."""
+    repo, _ = scaffolded
+    result = run(repo, "pytest", "tests/test_workflows.py", "-k", "classroom", "tests/test_lint.py", "-k",
+                 "ci_matrix or classroom", "-q", "-p", "no:cacheprovider", timeout=120)
+    # the lists are read from workshop.toml, or written again from it by new-step
+    assert result.returncode == 0 and " passed" in result.stdout, result.stdout + result.stderr
+    assert f"make check-step {LAST.number + 1}" in (repo / "classroom/.github/workflows/classroom.yml").read_text()
+
+
 def test_scaffolded_check_runs_and_its_case_fails(scaffolded):
-    """The new step's one check passes on its solution, and the catalog's starter case fails it with its hint."""
+    """The new step's check passes on its solution and fails on its untouched starter with a hint, and the
+    catalog's starter case fails it with its hint."""
     repo, _ = scaffolded
     result = run(repo, "checker", "check", NEW[:2], "--target", "solutions")
     # the inherited behaviour, through the built image and Redis, holds on the copied solution
     assert result.returncode == 0 and "✓" in result.stdout, result.stdout + result.stderr
+    result = run(repo, "checker", "check", NEW[:2], "--target", "steps")
+    # the starter's edit point is still to do: the check fails, and says which hint applies
+    assert result.returncode == 1 and "✗" in result.stdout and "hint [" in result.stdout, result.stdout + result.stderr
     result = run(repo, "pytest", "tests/test_wrong_answers.py", "-k", NEW, "-q", "-p", "no:cacheprovider")
     # the starter case is well formed and names its hint first
     assert result.returncode == 0, result.stdout + result.stderr

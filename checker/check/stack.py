@@ -5,7 +5,8 @@ Step 06's checks use it, and so does the check `make new-step` writes after a co
 (checks/conftest.py gives them the `project` fixture).
 """
 
-from checker.text.failures import CheckFailure, both, expect, tail
+from checker.check.compose import ConfigInvalid
+from checker.text.failures import CheckFailure, both, expect, quoted, tail
 
 BUILD_SECONDS = 600  # a first build installs the requirements
 UP_SECONDS = 60      # `up --wait` gives up after this
@@ -17,6 +18,29 @@ REDIS = ("Redis", "Redis ")
 def role(name, what):
     """"the web service `name`" in both languages; `what` is WEB or REDIS."""
     return both(f"the {what[0]} service `{name}`", f"{what[1]}服务 `{name}`")
+
+
+def load_config(project):
+    """The learner's file as Compose reads it, or a CheckFailure quoting Compose and their own lines."""
+    try:
+        return project.load_config()
+    except ConfigInvalid as error:
+        raise CheckFailure("code", both(
+            f"`docker compose config` rejects {project.file.name}: {quoted(error.reason)}",
+            f"`docker compose config` 不接受 {project.file.name}：{quoted(error.reason)}"),
+            fix="compose-invalid", log=error.lines) from None
+
+
+def find_services(project):
+    """Set project.web and project.redis by what the services are, or a CheckFailure naming the missing one."""
+    project.find_services()
+    # the app's image comes from the Dockerfile next to compose.yaml, not from a registry
+    expect(project.web, "code", both(
+        "no service is built from the step folder: the app's service needs `build: .`",
+        "没有任何服务由步骤目录构建：应用的服务需要 `build: .`"), fix="web-service")
+    # Redis runs the course's image, under whatever service name you chose
+    expect(project.redis, "code", both("no service runs the redis image", "没有任何服务运行 redis 镜像"),
+           fix="redis-service")
 
 
 def why_not_up(project):
@@ -47,7 +71,12 @@ def why_not_up(project):
 
 
 def come_up(project, build_seconds=BUILD_SECONDS, up_seconds=UP_SECONDS):
-    """`docker compose build`, then `up --wait`; a CheckFailure naming the first service not up and why."""
+    """`docker compose build`, then `up --wait`; a CheckFailure naming the first service not up and why.
+    The file is read and its services found first when no check did it before."""
+    if project.config is None:
+        load_config(project)
+    if project.web is None or project.redis is None:
+        find_services(project)
     built = project.build(build_seconds)
     # the app's image builds from your Dockerfile, as `docker compose build` does it
     expect(built.returncode == 0, "build", both("`docker compose build` failed", "`docker compose build` 失败了"),

@@ -1,9 +1,12 @@
 """`make new-step SLUG=name`: the next step, scaffolded from the last step's solution.
 
-It writes the starter and the solution (copies of the last solution), both READMEs with the sections
-to fill, the workshop.toml entry, README's table row, a check module wired to the shared fixtures
-with one real check of what the last step built, and a catalog folder with a first case. What only
-the author can write it marks AUTHOR_TODO; tests/test_lint.py names each such place until it is done.
+It writes the starter and the solution (copies of the last solution, their first-line headers naming
+the new step), both READMEs with the sections to fill, the workshop.toml entry, README's table row,
+the classroom's autograding workflow, a check module of the last step's kind (its `docker run`
+deployment, or its compose project) with real checks of what the last step built, and a catalog folder
+with a first case. The starter gets one edit point (/set no longer writes to Redis) so that, untouched,
+it fails the check with a hint. What only the author can write it marks AUTHOR_TODO;
+tests/test_lint.py names each such place until it is done.
 """
 
 import os
@@ -12,7 +15,8 @@ import shutil
 import sys
 
 from checker import ROOT
-from checker.workshop import course
+from checker.check import compose
+from checker.workshop import autograding, course
 from checker.text.messages import msg
 
 AUTHOR_TODO = "TODO(author)"
@@ -80,7 +84,8 @@ make check-step {n}
 {todo}：检查会启动什么、依次验证什么。
 """
 
-CHECK = '''"""Step {nn}: {todo} one line: what this step's checks prove."""
+# The check's first part: what the last step built still works, deployed the way the last step deploys it.
+CHECK_RUN = '''"""Step {nn}: {todo} one line: what this step's checks prove."""
 
 from checker.check.deploy import stored_and_served
 
@@ -93,7 +98,33 @@ def test_set_and_get_still_work(deployment):
     """
     # /set, the value read from Redis itself, /get: each with its own hint
     stored_and_served(deployment, KEY, VALUE)
+'''
 
+CHECK_COMPOSE = '''"""Step {nn}: {todo} one line: what this step's checks prove."""
+
+from checker.check.deploy import stored_and_served
+from checker.check.stack import come_up, redis_host
+
+KEY, VALUE = "imooc", "imooc.com"
+
+
+def test_project_comes_up(project):
+    """`docker compose up --wait` builds and starts what step {prev} built, healthy
+    zh: `docker compose up --wait` 构建并启动第 {prev} 步完成的部署，且都健康
+    """
+    # the learner's compose file, run under a project name of the check's own
+    come_up(project)
+
+
+def test_set_and_get_still_work(project):
+    """what step {prev} built still works: /set then /get through the compose project, the value kept in Redis
+    zh: 第 {prev} 步完成的功能依然可用：通过 compose 项目先 /set 再 /get，值保存在 Redis 中
+    """
+    # /set, the value read from Redis itself, /get: each with its own hint
+    stored_and_served(project, KEY, VALUE, host=redis_host(project))
+'''
+
+CHECK_REST = '''
 
 # {todo}: this step's own checks, below, in the order a learner meets the mistakes: checks stop at
 # the first failure, and the catalog's cases expect that first failure to name their hint.
@@ -125,6 +156,14 @@ CASE_TODO = '''fix = "{todo}"
 why = "{todo}: one line: the mistake a learner plausibly makes"
 '''
 
+# The starter's one edit point until the author writes this step's own: /set no longer writes to Redis,
+# so the untouched starter fails the scaffolded check (with its hint), as every starter must.
+STARTER_WRITE = ("    # TODO: keep the value in Redis under its key: redis_client.set(key, value)\n"
+                 "    # 待办：把这个值以它的键存进 Redis：redis_client.set(key, value)\n")
+
+# "Step 05:" in the first line of a copied file (a comment or a docstring) names the step it was written for
+HEADER = re.compile(r"^(\W*)Step (\d\d)(?=[:\s])")
+
 STARTER_TODO = ("# {todo}: mark each edit point of this step with a TODO for the learner (English, then\n"
                 "# Chinese on the next comment lines), then remove these three lines.\n"
                 "# 作者待办：给学员要改的每个地方加一条待办注释（先英文，下一行起写中文），然后删掉这三行。\n")
@@ -149,12 +188,37 @@ def plan(slug):
     return number, folder, previous
 
 
+def kind(previous):
+    """"compose" when the last step's solution is a compose project, else "run" (a `docker run` deployment)."""
+    return "compose" if compose.find_file(ROOT / "solutions" / previous.folder) else "run"
+
+
+def rename_headers(folder, values):
+    """A copied file whose first line names its step ("# Step 05: ...") names the new one, and where it came from."""
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.name.startswith("README"):
+            continue
+        try:
+            text = path.read_text()
+        except UnicodeDecodeError:
+            continue
+        first, newline, rest = text.partition("\n")
+        renamed = HEADER.sub(lambda m: f"{m.group(1)}Step {values['nn']} (as in step {m.group(2)})", first, count=1)
+        if renamed != first:
+            path.write_text(renamed + newline + rest)
+
+
 def write_folders(folder, previous, values):
     """steps/NN-slug and solutions/NN-slug: the previous solution, the starter with its READMEs."""
     source = ROOT / "solutions" / previous.folder
     starter, solution = ROOT / "steps" / folder, ROOT / "solutions" / folder
     shutil.copytree(source, solution, ignore=COPY_IGNORE)
     shutil.copytree(source, starter, ignore=COPY_IGNORE)
+    rename_headers(solution, values)
+    rename_headers(starter, values)
+    hello = starter / "hello.py"
+    if hello.is_file() and hello.read_text().count(SKIPPED_WRITE) == 1:
+        hello.write_text(hello.read_text().replace(SKIPPED_WRITE, STARTER_WRITE))
     (starter / "README.md").write_text(README_EN.format(**values))
     (starter / "README.zh-CN.md").write_text(README_ZH.format(**values))
     edited = starter / "hello.py"
@@ -167,7 +231,8 @@ ROWS = {"README.md": "{todo}: what the learner learns", "README.zh-CN.md": "{tod
 
 
 def write_metadata(folder, previous, values):
-    """The workshop.toml entry (after the last step) and a row in each README's table of steps."""
+    """The workshop.toml entry (after the last step), a row in each README's table of steps, and the
+    classroom's autograding workflow written again from workshop.toml."""
     with open(course.METADATA, "a") as handle:
         handle.write(ENTRY.format(folder=folder, docker="true" if previous.docker else "false", **values))
     for name, text in ROWS.items():
@@ -176,12 +241,14 @@ def write_metadata(folder, previous, values):
         last = max(i for i, line in enumerate(lines) if line.startswith(f"| {previous.number:02d} | `{previous.folder}`"))
         lines.insert(last + 1, f"| {values['nn']} | `{folder}` | {text.format(**values)} |\n")
         readme.write_text("".join(lines))
+    autograding.write(course.steps())
 
 
-def write_check_and_catalog(number, folder, slug, values):
-    """checks/test_NN_slug.py and tests/wrong_answers/NN-slug/ with a first case."""
+def write_check_and_catalog(number, folder, slug, values, how):
+    """checks/test_NN_slug.py (a check of the last step's kind: `how`) and tests/wrong_answers/NN-slug/
+    with a first case."""
     check = ROOT / "checks" / f"test_{number:02d}_{slug.replace('-', '_')}.py"
-    check.write_text(CHECK.format(**values))
+    check.write_text((CHECK_COMPOSE if how == "compose" else CHECK_RUN).format(**values) + CHECK_REST.format(**values))
     hello = ROOT / "solutions" / folder / "hello.py"
     usable = hello.is_file() and hello.read_text().count(SKIPPED_WRITE) == 1
     case = ROOT / "tests" / "wrong_answers" / folder / ("set-skips-redis" if usable else "first-case")
@@ -196,8 +263,9 @@ def new_step(slug):
     values = {"n": number, "nn": f"{number:02d}", "prev": f"{previous.number:02d}", "todo": AUTHOR_TODO}
     write_folders(folder, previous, values)
     write_metadata(folder, previous, values)
-    check, case = write_check_and_catalog(number, folder, slug, values)
+    check, case = write_check_and_catalog(number, folder, slug, values, kind(previous))
     return [f"steps/{folder}/", f"solutions/{folder}/", "workshop.toml", *ROWS,
+            autograding.WORKFLOW.relative_to(ROOT).as_posix(),
             check.relative_to(ROOT).as_posix(), case.relative_to(ROOT).as_posix() + "/"]
 
 
