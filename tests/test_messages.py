@@ -35,25 +35,38 @@ def test_fix_keys_used_by_checks_exist():
             assert step.fix(key), f"{step.folder}: {key}"
 
 
+# The checker's modules whose helpers name a step's hint key (not a shared one), and those helpers: a step
+# whose check imports one of them must know every key the module names (its own, or an earlier step's).
+STEP_KEYS = {
+    "check/deploy.py": ("answered", "set_and_get", "stored_and_served"),  # set-not-in-redis… (step 04)
+    "check/stack.py": ("come_up", "load_config", "find_services"),        # compose-invalid… (step 06)
+}
+
+
 def test_common_fix_keys_exist():
-    """Every fix= raised by the checker's own modules has a common text; deploy.py's keys may come from
-    an earlier step instead, as long as every step whose check calls the deploy.py helpers that raise
-    them knows them."""
+    """Every fix= raised by the checker's own modules has a common text; a module of STEP_KEYS may name a
+    step's keys instead, as long as every step whose check imports its helpers knows them."""
     import re
 
     from checker import ROOT
 
     common = course.load()["fixes"]
-    # a check that imports the helpers of deploy.py which name a fix
-    raising = r"from checker\.deploy import [^\n]*\b(answered|set_and_get|stored_and_served)\b"
-    deploying = [step for step in course.steps() if re.search(raising, step.check_file.read_text())]
-    for module in (ROOT / "checker").glob("*.py"):
-        for key in re.findall(r'\bfix="([a-z0-9-]+)"', module.read_text()):
-            if module.name == "deploy.py":
-                # a step's fixes fall back to earlier steps' (Step.fix)
-                assert all(key in step.all_fixes() for step in deploying), f"{module.name}: {key}"
-            else:
-                assert key in common, f"{module.name}: {key}"
+    modules = sorted((ROOT / "checker").rglob("*.py"))
+    assert {path.relative_to(ROOT / "checker").as_posix() for path in modules} >= set(STEP_KEYS)
+    for module in modules:
+        name = module.relative_to(ROOT / "checker").as_posix()
+        keys = re.findall(r'\bfix="([a-z0-9-]+)"', module.read_text())
+        if name in STEP_KEYS:
+            dotted = "checker." + name[:-3].replace("/", ".")
+            raising = rf"from {re.escape(dotted)} import [^\n]*\b({'|'.join(STEP_KEYS[name])})\b"
+            users = [step for step in course.steps() if re.search(raising, step.check_file.read_text())]
+            # the module's helpers are used, and each step that uses them knows their keys (Step.fix)
+            assert users, name
+            for key in keys:
+                assert all(key in step.all_fixes() for step in users), f"{name}: {key}"
+        else:
+            for key in keys:
+                assert key in common, f"{name}: {key}"
 
 
 def test_check_titles_are_translated():

@@ -119,7 +119,7 @@ def test_check_title_reads_as_chinese(check, doc):
 def zh_texts_of_both():
     """(file:line, the zh text with {…} for each value) of every both(en, zh) in checks/ and checker/."""
     found = []
-    for path in sorted([*(ROOT / "checks").glob("*.py"), *(ROOT / "checker").glob("*.py")]):
+    for path in sorted([*(ROOT / "checks").glob("*.py"), *(ROOT / "checker").rglob("*.py")]):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "both" and len(node.args) == 2:
                 found.append((f"{path.parent.name}/{path.name}:{node.lineno}", literal_text(node.args[1])))
