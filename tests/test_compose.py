@@ -10,10 +10,10 @@ import uuid
 import pytest
 
 from checker import ROOT
-from checker.check import compose
+from checker.check import compose, compose_override
 from checker.engine import labels
 from checker.workshop import course
-from checker.engine.client import START_INTERVAL_API
+from checker.engine.client import START_INTERVAL_API, version_tuple
 
 STEP = next((step for step in course.steps() if (ROOT / "solutions" / step.folder / "compose.yaml").is_file()), None)
 pytestmark = pytest.mark.skipif(STEP is None, reason="no step has a compose.yaml")
@@ -112,21 +112,21 @@ def test_override_isolates_the_learners_file(engine, copy):
     for name in (project.web, project.redis):
         health = merged["services"][name]["healthcheck"]
         assert health["test"] == learner[name]["healthcheck"]["test"]
-        assert health["interval"] == compose.PROBE_INTERVAL
+        assert health["interval"] == compose_override.PROBE_INTERVAL
         # an engine older than 25 would refuse start_interval: it gets none
-        assert health.get("start_interval") == (compose.START_INTERVAL if project.knows_start_interval() else None)
+        assert health.get("start_interval") == (compose_override.START_INTERVAL if project.knows_start_interval() else None)
     # a start period of the learner's is kept; where there is none, one in which start_interval applies
     assert merged["services"][project.web]["healthcheck"]["start_period"] == "10s"
     if project.knows_start_interval():
-        assert merged["services"][project.redis]["healthcheck"]["start_period"] == compose.START_PERIOD
+        assert merged["services"][project.redis]["healthcheck"]["start_period"] == compose_override.START_PERIOD
 
 
 def test_versions_compare_as_numbers():
     """API 1.100 is later than 1.44, Compose 2.100.0 than 2.20.2; an answer that is no version is earlier than any."""
-    assert compose.version_tuple("1.100") > START_INTERVAL_API > compose.version_tuple("1.43")
-    assert compose.version_tuple("2.100.0") > compose.START_INTERVAL_COMPOSE > compose.version_tuple("2.20")
-    assert compose.version_tuple("") < START_INTERVAL_API
-    assert compose.version_tuple("v2") < compose.START_INTERVAL_COMPOSE
+    assert version_tuple("1.100") > START_INTERVAL_API > version_tuple("1.43")
+    assert version_tuple("2.100.0") > compose_override.START_INTERVAL_COMPOSE > version_tuple("2.20")
+    assert version_tuple("") < START_INTERVAL_API
+    assert version_tuple("v2") < compose_override.START_INTERVAL_COMPOSE
 
 
 def test_check_passes_beside_the_learners_own_stack(checker, copy):
