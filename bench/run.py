@@ -12,6 +12,8 @@
 4. `make watch N` for steps 03 and 04: from saving a one-line change (WATCH_PAUSE after the last
    verdict) to the end of the re-check;
    and the first check of step 03 after its requirements changed (pip fetches again), reported only.
+5. `make lesson` for steps 01 and 03: from a save to the verdict on the page, against `make check-step N`,
+   and the server's idle CPU (bench/lesson.py).
 
 Everything it creates carries this run's labels and is removed at the end, on Ctrl-C and on SIGTERM.
 Prints a table and writes bench/results/latest.json.
@@ -38,6 +40,9 @@ import requests
 from checker import ROOT, builds, containers, course, labels, reaper, sizes
 from checker.deploy import DATA, REDIS_ALIAS, REDIS_CONF, Deployment, redis_env, remove
 from checker.engine import connect
+
+from .lesson import bench_lesson
+from .lesson import lines as lesson_lines
 
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 STORES = ("overlay2", "containerd")  # each store's last run is kept too (results/<store>.json), for the comparison
@@ -510,6 +515,7 @@ def table(report):
     lines.append(f"{'make watch N':<20}{'re-check s':>11}  passed   (save of a one-line change to the check's end)")
     for number, watched in report["watch"].items():
         lines.append(f"{number:<20}{watched['recheck_s']:>11.2f}  {watched['passed']}")
+    lines += lesson_lines(report.get("lesson", {}))
     cold = report["cold"]
     lines.append(f"cold check {cold['step']} (pip install again): {cold['check_s']:.1f} s, passed {cold['passed']}")
     lines.append("")
@@ -582,6 +588,7 @@ def main():
         env = {**{key: value for key, value in os.environ.items() if key != "WORKSHOP_RUN_ID"},
                "WORKSHOP_LANG": "en", "PYTHONPATH": str(ROOT)}
         report["watch"] = bench_watch(client, env)
+        report["lesson"] = bench_lesson(env)
         report["cold"] = bench_cold(client, env)
         report["seconds"] = round(time.monotonic() - started, 1)
     except KeyboardInterrupt:
