@@ -9,6 +9,7 @@ from pathlib import Path
 
 from checker import ROOT
 from checker.engine import builds, sizes
+from bench.lesson import lines as lesson_lines
 from bench.load import CONNECTIONS, DURATION, ROUNDS, THREADS
 
 
@@ -65,6 +66,7 @@ def table(report):
     lines.append(f"{'make watch N':<20}{'re-check s':>11}  passed   (save of a one-line change to the check's end)")
     for number, watched in report["watch"].items():
         lines.append(f"{number:<20}{watched['recheck_s']:>11.2f}  {watched['passed']}")
+    lines += lesson_lines(report.get("lesson", {}))
     cold = report["cold"]
     lines.append(f"cold check {cold['step']} (pip install again): {cold['check_s']:.1f} s, passed {cold['passed']}")
     lines.append("")

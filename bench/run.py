@@ -12,6 +12,8 @@
 4. `make watch N` for steps 03 and 04: from saving a one-line change (WATCH_PAUSE after the last
    verdict) to the end of the re-check;
    and the first check of step 03 after its requirements changed (pip fetches again), reported only.
+5. `make lesson` for steps 01 and 03: from a save to the verdict on the page, against `make check-step N`,
+   and the server's idle CPU (bench/lesson.py).
 
 Everything it creates carries this run's labels and is removed at the end, on Ctrl-C and on SIGTERM.
 Prints a table and writes bench/results/latest.json.
@@ -27,6 +29,7 @@ from checker.engine.client import connect
 from bench.check_times import bench_checks, bench_cold
 from bench.common import interrupt, in_containers, pinned_build, say, solution, unpin
 from bench.image_sizes import bench_sizes
+from bench.lesson import bench_lesson
 from bench.load import bench_load, ensure_wrk
 from bench.report import RESULTS, machine, ratio, save, table
 from bench.watch_times import bench_watch
@@ -62,6 +65,7 @@ def main():
         env = {**{key: value for key, value in os.environ.items() if key != "WORKSHOP_RUN_ID"},
                "WORKSHOP_LANG": "en", "PYTHONPATH": str(ROOT)}
         report["watch"] = bench_watch(client, env)
+        report["lesson"] = bench_lesson(env)
         report["cold"] = bench_cold(client, env)
         report["seconds"] = round(time.monotonic() - started, 1)
     except KeyboardInterrupt:

@@ -1,5 +1,8 @@
 """The offline stand-ins: slimmed like the official images, rebuilt when their recipe changes."""
 
+import json
+import tarfile
+
 import pytest
 
 from checker.engine import containers, images, labels
@@ -36,6 +39,25 @@ def test_base_tag_follows_the_way_it_is_made():
     """The base's tag carries a hash of its slimming rules, so a new recipe never reuses an old base."""
     assert images.base_name().startswith(images.BASE_REPOSITORY + ":trixie-")
     assert images.base_name() in images.dockerfile("python") and images.base_name() in images.dockerfile("redis")
+
+
+def test_base_root_folder_is_open_to_every_user(tmp_path):
+    """The base's "/" is 0755 as in the official images: a 0700 one (the temporary folder debootstrap
+    filled) stops every non-root process at libc on vfs, the storage of an engine inside a container."""
+    client = connect()
+    base = images.present(client, images.base_name())
+    if base is None:
+        pytest.skip("no stand-in base on this engine (the official images were pulled)")
+    saved = tmp_path / "base.tar"
+    with saved.open("wb") as out:
+        for chunk in base.save(named=False):
+            out.write(chunk)
+    with tarfile.open(saved) as image:
+        first = json.load(image.extractfile("manifest.json"))[0]["Layers"][0]
+        with tarfile.open(fileobj=image.extractfile(first)) as layer:
+            root = next(member for member in layer if member.name in (".", "./"))
+    assert root.mode & 0o777 == images.ROOT_MODE == 0o755
+    client.close()
 
 
 def test_redis_entrypoint_hands_options_to_redis_server():

@@ -46,6 +46,12 @@ Dir::Cache::srcpkgcache "";
 LEFTOVERS = ("var/cache/apt/*.bin", "var/cache/apt/archives/*.deb", "var/lib/apt/lists/*", "var/log/*.log",
              "var/log/apt/*", "var/cache/debconf/*-old", "var/lib/dpkg/*-old")
 CLEAN = "rm -rf " + " ".join("/" + path for path in LEFTOVERS)
+# The mode of the base's root folder, as in the official images. debootstrap fills a temporary folder,
+# made 0700, and `docker import` keeps the mode of the archive's "./". Overlay storage never shows it,
+# but vfs (what dockerd falls back to inside a container whose /var/lib/docker is on overlayfs) makes
+# it the container's "/": every non-root process then fails at "libc.so.6: Permission denied" (the
+# Redis stand-in's redis user, step 05's own user).
+ROOT_MODE = 0o755
 
 # What each stand-in adds on top of the slim Debian, so that learners' Dockerfiles written for the
 # official images build and run unchanged.
@@ -137,7 +143,7 @@ def outdated(image_labels, role):
 
 def base_name():
     """The slim Debian base of the stand-ins; its tag changes with the way it is made."""
-    return f"{BASE_REPOSITORY}:trixie-{_digest(SLIM_DPKG, SLIM_APT, CLEAN)}"
+    return f"{BASE_REPOSITORY}:trixie-{_digest(SLIM_DPKG, SLIM_APT, CLEAN, f'/ {ROOT_MODE:o}')}"
 
 
 def dockerfile(role):
@@ -224,6 +230,7 @@ def _ensure_base(client):
     with tempfile.TemporaryDirectory(prefix="workshop-rootfs-") as tmp:
         _debootstrap(tmp)
         slim(tmp)
+        os.chmod(tmp, ROOT_MODE)
         # not OWNED: images and containers built from a stand-in inherit its labels, and a
         # learner's own `docker run redis:8` must never look like something a sweep may remove
         changes = [f"LABEL {labels.STANDIN}=true"]

@@ -125,7 +125,6 @@ class Worker:
             rules = [{**rule, "status": "pending"} for rule in self.snapshot["rules"]]
             self._publish(generation=generation, running=True, reason=reason, file=name, lang=lang, rules=rules,
                           result=None)
-            self.primed = self._spawn(lang)  # ready before the next save
         try:
             primed.child.stdin.write(b"go\n")
             primed.child.stdin.close()
@@ -143,6 +142,8 @@ class Worker:
                     finished = self._apply(event) or finished
                     if finished and self.current is primed:
                         self.current = None  # removing its containers now: never interrupted
+                        if self.primed is None and not self.stopped:
+                            self.primed = self._spawn(lang)  # ready before the next save, as in `make watch`
         primed.child.stdout.close()
         with self.lock:
             if generation == self.generation and not finished:
