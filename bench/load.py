@@ -14,11 +14,7 @@ from bench.common import available, deploy, say, solution, undeploy
 
 
 DURATION, THREADS, CONNECTIONS = 4, 2, 16   # each wrk run: seconds, threads, open connections
-
-
 ROUNDS = 3                       # each scenario runs this often, taking turns with the others
-
-
 WARMUP = 1                       # seconds of unrecorded load before a scenario's first run
 
 

@@ -14,8 +14,6 @@ from bench.load import CONNECTIONS, DURATION, ROUNDS, THREADS
 
 
 RESULTS = ROOT / "bench" / "results" / "latest.json"
-
-
 STORES = ("overlay2", "containerd")  # each store's last run is kept too (results/<store>.json), for the comparison
 
 

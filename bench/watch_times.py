@@ -18,8 +18,6 @@ from bench.common import median, say
 
 
 WATCH_RUNS = 3                   # saves per step in `make watch`; the median counts
-
-
 WATCH_PAUSE = 2                  # seconds from a verdict to the next save: the time an edit takes at least
 
 

@@ -1,4 +1,4 @@
-"""The learner's Flask app: imported by a runner process that reports back, or served by `flask run`.
+"""The learner's Flask app: imported by the import probe in a process that reports back, or served by `flask run`.
 
 No learner code runs in the checker's own process (see sandbox.py).
 """
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import requests
 
-from checker.learner import sandbox
+from checker.learner import inspection, launch, sandbox
 from checker.text.failures import CheckFailure, both, tail
 
 
@@ -22,7 +22,7 @@ def free_port():
 
 
 def inspect(folder, name="hello", requests=(), env=None, unset=()):
-    """Import `folder`/`name`.py in a process of its own (sandbox.inspect); its report, or CheckFailure.
+    """Import `folder`/`name`.py in a process of its own (inspection.inspect); its report, or CheckFailure.
 
     The report says whether `app` is a Flask app (`is_flask`), the test client's answers to
     `requests` ([method, path] pairs) in `responses`, and the module-level Redis clients' settings.
@@ -31,7 +31,7 @@ def inspect(folder, name="hello", requests=(), env=None, unset=()):
     if not path.is_file():
         raise CheckFailure("code", both(f"{path.name} is missing in {folder}", f"{folder} 里没有 {path.name}"),
                            fix="file-missing")
-    return sandbox.inspect(folder, module=name, requests=requests, env=env, unset=unset)
+    return inspection.inspect(folder, module=name, requests=requests, env=env, unset=unset)
 
 
 def flask_app(report):
@@ -65,7 +65,7 @@ class LocalServer:
 
     def _start(self, timeout):
         # in a container, the host's network: the check reaches it on 127.0.0.1 as it does a local one
-        self.launch = sandbox.launch(self.folder, sandbox.server_args(self.port), env=self.extra_env,
+        self.launch = launch.launch(self.folder, launch.server_args(self.port), env=self.extra_env,
                                      network="host")
         self.process = sandbox.spawn(self.launch.command, cwd=self.folder, env=self.launch.env,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

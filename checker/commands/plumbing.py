@@ -119,13 +119,13 @@ def run_check(step, target, verbose=False, junit=None, quiet_header=False, cue=N
     from checker.commands.doctor import brief
 
     brief()  # what is wrong with Python, packages or disk; the engine and images are checked below
-    from checker.learner import sandbox
+    from checker.learner import launch, sandbox
 
     ended = sandbox.sweep_orphans()  # learner processes a killed earlier check left running
     if ended:
         print(msg("sweep.processes", n=ended))
     labels.set_purpose(f"check:{step.folder}")
-    if step.docker or sandbox.in_container():  # grading runs steps 01-02 in containers too
+    if step.docker or launch.in_container():  # grading runs steps 01-02 in containers too
         client = engine_or_exit()
         for line in sweep_lines(labels.sweep_orphans(client)):
             print(line)
