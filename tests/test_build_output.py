@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from checker.engine import builds
+from checker.engine import build_output, builds
 
 SAMPLES = Path(__file__).parent / "build_output"
 
 
 def read(name):
     """Feed a captured build into the matching reader, as the builder would have printed it."""
-    output = builds.BuildKitOutput() if name.startswith("buildkit") else builds.ClassicOutput()
+    output = build_output.BuildKitOutput() if name.startswith("buildkit") else build_output.ClassicOutput()
     for line in (SAMPLES / f"{name}.txt").read_text().splitlines():
         if line.startswith("ERROR-CHUNK: "):
             output.fail(line.removeprefix("ERROR-CHUNK: "))
@@ -67,21 +67,21 @@ def test_classic_cache_hits_after_a_code_edit():
 @pytest.mark.parametrize("name", ["buildkit-parse", "classic-parse"])
 def test_misspelled_instruction_is_an_invalid_dockerfile(name):
     """`FORM` instead of `FROM` is reported as a Dockerfile the engine cannot read."""
-    failure = builds.failure(read(name))
+    failure = build_output.failure(read(name))
     assert failure.fix == "dockerfile-invalid"
     assert "unknown instruction: FORM" in failure.message
 
 
 def test_buildkit_parse_error_shows_the_line():
     """BuildKit's excerpt of the Dockerfile around the bad line reaches the log."""
-    log = builds.failure(read("buildkit-parse")).log
+    log = build_output.failure(read("buildkit-parse")).log
     assert ">>> FORM python:3.13-slim" in log
 
 
 @pytest.mark.parametrize("name", ["buildkit-run-failed", "classic-run-failed"])
 def test_failed_run_names_the_instruction(name):
     """A RUN that exits non-zero names that instruction and shows its own output."""
-    failure = builds.failure(read(name))
+    failure = build_output.failure(read(name))
     assert failure.fix == "build-failed"
     assert "`RUN pip install --no-cache-dir -r requirement.txt`" in failure.message
     assert "Could not open requirements file" in failure.log
@@ -91,7 +91,7 @@ def test_failed_run_names_the_instruction(name):
 
 def test_buildkit_copy_of_a_missing_file_names_the_copy():
     """A COPY of a file that is not in the build context names that COPY."""
-    failure = builds.failure(read("buildkit-copy-missing"))
+    failure = build_output.failure(read("buildkit-copy-missing"))
     assert failure.fix == "build-failed" and "`COPY requirement.txt .`" in failure.message
     assert '"/requirement.txt": not found' in failure.log
 
@@ -99,7 +99,7 @@ def test_buildkit_copy_of_a_missing_file_names_the_copy():
 @pytest.mark.parametrize("name", ["buildkit-no-base", "classic-no-base"])
 def test_missing_base_image_points_at_from(name):
     """A FROM image that is neither local nor pullable gets the base-image hint."""
-    failure = builds.failure(read(name))
+    failure = build_output.failure(read(name))
     assert failure.fix == "base-image"
     assert "python:3.99-nope" in failure.message
 
@@ -113,7 +113,7 @@ def test_cache_mount_builds_on_buildkit():
 
 def test_cache_mount_on_the_classic_builder_says_what_to_do():
     """The classic builder's refusal of `RUN --mount` gets its own hint, not a generic build failure."""
-    failure = builds.failure(read("classic-cache-mount"))
+    failure = build_output.failure(read("classic-cache-mount"))
     assert failure.fix == "buildkit-needed"
 
 
@@ -144,7 +144,7 @@ def test_buildkit_steps_are_shown_in_order():
     """BuildKit prints the steps it takes from its cache as they come (here 1, 4, 2, 3, 5, 6); the progress
     lines (a check's, `make demo`'s) name them in order all the same."""
     lines = (SAMPLES / "buildkit-cached-out-of-order.txt").read_text().splitlines()
-    output, shown = builds.BuildKitOutput(), []
+    output, shown = build_output.BuildKitOutput(), []
     in_order = builds.InOrder(lambda step: shown.append(step.number))
     started = []
     for line in lines:
@@ -162,8 +162,8 @@ def test_steps_of_several_stages_are_each_in_order():
     shown = []
     in_order = builds.InOrder(lambda step: shown.append((step.total, step.number)))
     for total, number in [(4, 1), (3, 1), (4, 3), (4, 2), (3, 3), (4, 4), (3, 2)]:
-        in_order.add(builds.Step(number, total, "RUN true"))
+        in_order.add(build_output.Step(number, total, "RUN true"))
     assert shown == [(4, 1), (3, 1), (4, 2), (4, 3), (4, 4), (3, 2), (3, 3)]
-    in_order.add(builds.Step(3, 2, "RUN late"))  # 2/2 never came
+    in_order.add(build_output.Step(3, 2, "RUN late"))  # 2/2 never came
     in_order.flush()
     assert shown[-1] == (2, 3)

@@ -12,7 +12,7 @@ import requests
 from testcontainers.core.waiting_utils import WaitStrategy
 
 from checker.engine import limits
-from checker.engine.builds import ANSI
+from checker.engine.build_output import ANSI
 from checker.text.failures import CheckFailure, both, tail
 
 WEB_PORT = 5000  # the app's port in its container, as in the chapter
