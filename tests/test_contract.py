@@ -5,7 +5,7 @@ import threading
 import pytest
 
 from checker import ROOT
-from checker.check import apps, contract
+from checker.check import apps, contract, contract_ops
 from checker.engine import containers
 
 
@@ -36,7 +36,7 @@ def test_solution_keeps_the_contract_and_every_kind_of_operation_is_tried(soluti
         contract.check(solution.url, client)
     finally:
         client.close()
-    values = [op.value for _, op in seen if isinstance(op, (contract.Set, contract.Write))]
+    values = [op.value for _, op in seen if isinstance(op, (contract_ops.Set, contract_ops.Write))]
     texts = values + [op.key for _, op in seen]
     # the characters a URL or a careless app changes
     for needle in (" ", "&", "=", "%", "+", "\n"):
@@ -54,32 +54,32 @@ def test_solution_keeps_the_contract_and_every_kind_of_operation_is_tried(soluti
         return False
 
     # a key set again, values written straight into Redis then read through the app, deleted keys read
-    assert pairs(contract.Set, contract.Set) and pairs(contract.Write, contract.Get) and pairs(contract.Delete, contract.Get)
-    assert pairs(contract.Set, contract.Write)
+    assert pairs(contract_ops.Set, contract_ops.Set) and pairs(contract_ops.Write, contract_ops.Get) and pairs(contract_ops.Delete, contract_ops.Get)
+    assert pairs(contract_ops.Set, contract_ops.Write)
 
 
 def test_commands_are_url_encoded():
     """A failing sequence is shown as commands that reproduce it when pasted."""
-    steps = [contract.Set(0, "a ", "b&c=d+e%f\ng"), contract.Write("a ", "it's"), contract.Get("键")]
+    steps = [contract_ops.Set(0, "a ", "b&c=d+e%f\ng"), contract_ops.Write("a ", "it's"), contract_ops.Get("键")]
     shown = contract.steps_shown(steps, "http://127.0.0.1:5000").splitlines()
     assert shown[0] == "1. curl 'http://127.0.0.1:5000/set?key=a%20&value=b%26c%3Dd%2Be%25f%0Ag'"
     # a shell word with the quote escaped
     assert shown[1] == "2. redis-cli SET 'a ' 'it'\\''s'"
     assert shown[2] == "3. curl 'http://127.0.0.1:5000/get?key=%E9%94%AE'"
     # a newline stays on one line, as $'…'
-    assert contract.shell("a\nb") == "$'a\\nb'"
+    assert contract_ops.shell("a\nb") == "$'a\\nb'"
 
 
 def test_differences_name_the_usual_mistakes():
     """The failure names what happened to the text when a usual mistake explains it, in both languages."""
-    assert "spaces" in contract.difference(" v ", "v")["en"]
-    assert "`+`" in contract.difference("1+1", "1 1")["en"]
-    assert "%XX" in contract.difference("%41", "A")["en"]
-    assert "newline" in contract.difference("a\nb", "ab")["en"]
-    assert "first line" in contract.difference("a\nb", "a")["en"]
-    assert "repr" in contract.difference("v", "b'v'")["en"]
-    assert contract.difference("v", "w") is None
-    assert "空格" in contract.difference(" v ", "v")["zh"]
+    assert "spaces" in contract_ops.difference(" v ", "v")["en"]
+    assert "`+`" in contract_ops.difference("1+1", "1 1")["en"]
+    assert "%XX" in contract_ops.difference("%41", "A")["en"]
+    assert "newline" in contract_ops.difference("a\nb", "ab")["en"]
+    assert "first line" in contract_ops.difference("a\nb", "a")["en"]
+    assert "repr" in contract_ops.difference("v", "b'v'")["en"]
+    assert contract_ops.difference("v", "w") is None
+    assert "空格" in contract_ops.difference(" v ", "v")["zh"]
 
 
 def test_a_set_stop_event_ends_the_check_before_any_request():
@@ -87,5 +87,5 @@ def test_a_set_stop_event_ends_the_check_before_any_request():
     stop = threading.Event()
     stop.set()
     # port 9 (discard) on loopback: a request that went out would fail, not raise Stopped
-    with pytest.raises(contract.Stopped):
+    with pytest.raises(contract_ops.Stopped):
         contract.check("http://127.0.0.1:9", None, stop=stop)

@@ -10,178 +10,23 @@ Any step (or compose service) that serves the app calls `check(base_url, redis_c
 """
 
 import itertools
-import os
 import threading
-from dataclasses import dataclass, replace
-from urllib.parse import quote, unquote, unquote_plus
+from dataclasses import replace
 
 import redis
 import requests
 
-from checker import STATE_DIR
 from checker.engine import containers
-
-# hypothesis keeps caches of its own: in the learner's state folder, not in the folder they work in
-os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY", str(STATE_DIR / "hypothesis"))
-
-from hypothesis import HealthCheck, Phase, Verbosity, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
+# first: it points hypothesis's caches at the learner's state folder before hypothesis is imported
+from checker.check.contract_ops import CLIENTS, Stopped, Unreachable, Violation, operations, short, with_reason
 from checker.text.failures import CheckFailure, both
 
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+
 SHOWN_URL = "http://127.0.0.1:5000"  # where the learner's own app answers when they try the commands
-CLIENTS = 3          # HTTP clients (keep-alive sessions) that read after every write
 EXAMPLES = 50        # generated sequences when the app keeps the contract
-OPERATIONS = 8       # operations at most in one sequence
-LONG = 2500          # a long value's length: below gunicorn's 4094-byte request line once encoded
 TIMEOUT = 10         # seconds for one HTTP answer
 
-# the characters a URL or a careless app is most likely to change
-TRICKY = list(" &=%+#?;/\\'\"\n\t") + ["%20", "%2B", "+", "\u00a0", "é", "键", "✓", "🔑"]
-# the simplest sample comes first: a failing sequence shrinks towards it
-SAMPLES = ["v", " padded ", "a b", "1+1=2", "a&b=c", "100%", "%41", "line 1\nline 2", "值 ✓", "🔑"]
-
-
-def _text(max_size, first):
-    """Text made of tricky characters and any printable unicode, with something other than spaces."""
-    characters = st.one_of(st.sampled_from(TRICKY), st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Co", "Cn")))
-    made = st.lists(characters, min_size=1, max_size=max_size).map("".join)
-    return st.one_of(st.sampled_from([first] + SAMPLES[1:]), made).filter(lambda text: text.strip())
-
-
-KEYS = _text(12, "k")
-VALUES = st.one_of(_text(20, "v"), st.builds(lambda start, fill: start + "v" * fill + start, _text(6, "v"),
-                                        st.integers(LONG - 100, LONG)))
-
-
-# --- operations --------------------------------------------------------------------------------
-
-@dataclass
-class Set:
-    """/set?key=K&value=V through one client; Redis must then hold exactly V under K."""
-
-    client: int
-    key: str
-    value: str
-
-    def shown(self, url):
-        return f"curl '{url}/set?key={encode(self.key)}&value={encode(self.value)}'"
-
-
-@dataclass
-class Write:
-    """SET K V straight into Redis, as another program would."""
-
-    key: str
-    value: str
-
-    def shown(self, url):
-        return f"redis-cli SET {shell(self.key)} {shell(self.value)}"
-
-
-@dataclass
-class Delete:
-    """DEL K straight in Redis."""
-
-    key: str
-
-    def shown(self, url):
-        return f"redis-cli DEL {shell(self.key)}"
-
-
-@dataclass
-class Get:
-    """/get?key=K through every client, one after the other."""
-
-    key: str
-
-    def shown(self, url):
-        return f"curl '{url}/get?key={encode(self.key)}'"
-
-
-def encode(text):
-    """`text` percent-encoded for a query string (every reserved character, spaces as %20)."""
-    return quote(text, safe="")
-
-
-def shell(text):
-    """`text` as one shell word: single quotes, or $'…' when it holds a newline or a tab."""
-    if any(c in text for c in "\n\t"):
-        escaped = text.replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n").replace("\t", "\\t")
-        return f"$'{escaped}'"
-    return "'" + text.replace("'", "'\\''") + "'"
-
-
-@st.composite
-def operations(draw):
-    """A list of operations on a few keys, so that keys are set again, overwritten and read back."""
-    key = st.sampled_from(draw(st.lists(KEYS, min_size=1, max_size=3, unique=True)))
-    one = st.one_of(
-        st.builds(Set, st.integers(0, CLIENTS - 1), key, VALUES),
-        st.builds(Get, key),
-        st.builds(Write, key, VALUES),
-        st.builds(Delete, key),
-    )
-    return draw(st.lists(one, min_size=1, max_size=OPERATIONS))
-
-
-# --- what went wrong ---------------------------------------------------------------------------
-
-class Unreachable(BaseException):
-    """The check's own connection to Redis failed: not the app's doing, so not a case to shrink.
-
-    A BaseException, which hypothesis passes straight through instead of treating it as a failing example.
-    """
-
-
-class Stopped(BaseException):
-    """The caller's `stop` event was set (the check is ending): no further operation, nothing to shrink."""
-
-
-class Violation(Exception):
-    """The app broke the contract: a kind (the hint key), a sentence in both languages, the operations so far."""
-
-    def __init__(self, kind, text, done, sequence=()):
-        super().__init__(text["en"])
-        self.kind, self.text, self.done, self.sequence = kind, text, list(done), list(sequence)
-
-
-def short(text, limit=60):
-    """repr() of `text`, cut in the middle when it is long."""
-    shown = repr(text)
-    return shown if len(shown) <= limit else f"{shown[:limit // 2]}…{shown[-limit // 2:]} ({len(text)} characters)"
-
-
-def difference(sent, got):
-    """Why `got` is not `sent`, in both languages, when a usual mistake explains it."""
-    if got.strip() == sent.strip():
-        return both("the spaces at its ends were removed", "两端的空格被去掉了")
-    if got == sent.replace("+", " "):
-        return both("`+` became a space: the text was URL-decoded a second time",
-                    "`+` 变成了空格：文本被多做了一次 URL 解码")
-    if got in (unquote(sent), unquote_plus(sent)):
-        return both("`%XX` became another character: the text was URL-decoded a second time",
-                    "`%XX` 变成了别的字符：文本被多做了一次 URL 解码")
-    if "\n" in sent and got == sent.replace("\n", ""):
-        return both("the newline was lost", "换行符丢了")
-    if "\n" in sent and got == sent.split("\n")[0]:
-        return both("only the first line was kept", "只保留了第一行")
-    if got in (repr(sent.encode()), str(sent.encode())):
-        return both("the bytes' repr came back instead of the text", "返回的是 bytes 的 repr，而不是文本")
-    if len(got) < len(sent) and sent.startswith(got):
-        return both(f"it was cut after {len(got)} characters", f"它在第 {len(got)} 个字符处被截断了")
-    return None
-
-
-def with_reason(en, zh, sent, got):
-    """A failure sentence, followed by why `got` differs from `sent` when a usual mistake explains it."""
-    reason = difference(sent, got) if isinstance(got, str) else None
-    if reason:
-        return both(f"{en}: {reason['en']}", f"{zh}：{reason['zh']}")
-    return both(en, zh)
-
-
-# --- running a sequence ------------------------------------------------------------------------
 
 class Run:
     """One sequence against the app, with the dict it must agree with."""
@@ -303,8 +148,6 @@ class Run:
                     f"/get 返回了 {short(response.text)}{who['zh']}，Redis 中是 {short(expected)}",
                     expected, response.text))
 
-
-# --- the check ---------------------------------------------------------------------------------
 
 def explore(base_url, redis_client, examples=EXAMPLES, stop=None):
     """Run generated sequences; raise the Violation of the shortest failing one, if any (Stopped once the
