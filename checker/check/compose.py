@@ -11,11 +11,14 @@ are: the one built from the step folder, the one running the Redis image.
 import json
 import shutil
 import tempfile
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import docker
 import redis
 import requests
+from testcontainers.compose import DockerCompose
 
 from checker.text.failures import tail
 
@@ -26,6 +29,28 @@ from checker.check.compose_cli import (FILES, ComposeUnavailable, ConfigInvalid,
 
 PROJECT = "com.docker.compose.project"
 SERVICE = "com.docker.compose.service"
+
+
+@dataclass
+class CommandLine(DockerCompose):
+    """testcontainers' DockerCompose as the checker uses it: the compose command line for several files (the
+    learner's, then the override), plus the project's own name and folder, which DockerCompose does not set.
+
+    The checker runs that command line itself (compose_cli.run_cli) rather than through DockerCompose's
+    start/stop/get_*: those raise on any failure instead of returning what Compose said (a check turns it
+    into the learner's hint), run without a time limit and with the learner's COMPOSE_* variables, cannot
+    pass `up --no-build --wait-timeout` (the override's `pull_policy: build` would rebuild at every `up`)
+    nor `down --timeout 3 --remove-orphans`, and ask the CLI (`compose ps`, `compose exec`) where a check
+    asks at every request: the docker SDK on the project's labels answers that in milliseconds.
+    """
+
+    project_name: str = ""
+
+    @cached_property
+    def compose_command_property(self):
+        command = super().compose_command_property
+        return [*command[:2], "--project-name", self.project_name, "--project-directory", str(self.context),
+                *command[2:]]
 
 
 class Project:
@@ -48,9 +73,11 @@ class Project:
     # the CLI ----------------------------------------------------------------------------------
 
     def cli(self, *args, timeout=60, override=True):
-        files = ["-f", str(self.file)] + (["-f", str(self.override)] if override else [])
-        return run_cli(["--project-name", self.name, "--project-directory", str(self.folder), *files, *args],
-                       timeout=timeout)
+        """`docker compose` on the learner's file (and the override): the CompletedProcess, whatever it says."""
+        files = [str(self.file)] + ([str(self.override)] if override else [])
+        command = CommandLine(context=self.folder, compose_file_name=files, project_name=self.name,
+                              docker_command_path="docker")
+        return run_cli([*command.compose_command_property[2:], *args], timeout=timeout)
 
     def load_config(self):
         """The learner's file as Compose understands it (JSON), or ConfigInvalid with their lines."""
