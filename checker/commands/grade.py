@@ -153,7 +153,7 @@ def grade(target, xml_path, json_path=None):
 
 
 def cmd_grade(args):
-    from checker.commands import classroom
+    from checker.commands import class_copies, classroom
     from checker.commands.plumbing import resolve_target
 
     if not args.dir:
@@ -161,7 +161,7 @@ def cmd_grade(args):
         return 2
     # learner code of steps 01-02 runs in a container of the course's image: it cannot touch the grader's files
     os.environ.setdefault("WORKSHOP_SANDBOX", "container")
-    if classroom.is_class(args.dir):
+    if class_copies.is_class(args.dir):
         return classroom.grade_class(args.dir, out=args.out)
     target = resolve_target(os.path.expanduser(args.dir))
     if not target.is_dir():
