@@ -109,19 +109,22 @@ class DevContainer:
         self.clone = clone
         self.id_labels = labels.for_this_run(**{labels.PURPOSE: "devcontainer"})
         self.volume = f"docker-0-to-1-engine-{devcontainer_id(self.id_labels)}"
-        self.container = self.image = None
+        # the name the CLI gives the image it builds for a folder (removed by name: a failed start has no container)
+        self.image = f"vsc-{clone.name}-{hashlib.sha256(str(clone).encode()).hexdigest()}"
+        self.container = None
         self.times = {}
 
     def devcontainer(self, command, *args, timeout=1200):
         started = time.monotonic()
         ids = [arg for key, value in self.id_labels.items() for arg in ("--id-label", f"{key}={value}")]
-        code, output = run([cli(), command, "--workspace-folder", str(self.clone), *ids, *args], timeout=timeout)
+        result = subprocess.run([cli(), command, "--workspace-folder", str(self.clone), *ids, *args],
+                                capture_output=True, text=True, timeout=timeout)
         self.times[command] = self.times.get(command, 0) + time.monotonic() - started
-        # the last line is the CLI's verdict: {"outcome": "success", "containerId": …}
-        verdict = json.loads(output.strip().splitlines()[-1]) if output.strip().endswith("}") else {}
-        assert code == 0 and verdict.get("outcome") == "success", output[-4000:]
+        # the log goes to stderr, the verdict to stdout: {"outcome": "success", "containerId": …}
+        verdict = json.loads(result.stdout.strip().splitlines()[-1]) if result.stdout.strip() else {}
+        assert result.returncode == 0 and verdict.get("outcome") == "success", result.stderr[-4000:] + result.stdout
         self.container = verdict.get("containerId", self.container)
-        return output
+        return result.stderr
 
     def exec(self, command, timeout=900, stdin=None):
         started = time.monotonic()
@@ -134,17 +137,18 @@ class DevContainer:
         # the engine's volume, made first so that it carries this run's labels (a sweep finds it)
         run(["docker", "volume", "create", *[f"--label={k}={v}" for k, v in self.id_labels.items()], self.volume])
         output = self.devcontainer("up", *args)
-        self.image = run(["docker", "inspect", "-f", "{{.Image}}", self.container])[1].strip()
+        assert run(["docker", "inspect", "-f", "{{.Config.Image}}", self.container])[1].strip() == self.image
         return output
 
     def remove(self):
         """The container, its volume and its image, and the clone (whose files the container's root made)."""
-        if self.container:
-            run(["docker", "exec", self.container, "find", f"/workspaces/{WORKSPACE}", "-mindepth", "1", "-delete"])
-            run(["docker", "rm", "-f", "-v", self.container])
+        mine = [f"--filter=label={key}={self.id_labels[key]}" for key in (labels.RUN, labels.PID, labels.PURPOSE)]
+        for container in run(["docker", "ps", "-aq", *mine])[1].split():  # also one whose start failed
+            run(["docker", "start", container])
+            run(["docker", "exec", container, "find", f"/workspaces/{WORKSPACE}", "-mindepth", "1", "-delete"])
+            run(["docker", "rm", "-f", "-v", container])
         run(["docker", "volume", "rm", "-f", self.volume])
-        if self.image:
-            run(["docker", "image", "rm", self.image])
+        run(["docker", "image", "rm", self.image])
         shutil.rmtree(self.clone, ignore_errors=True)
 
 
