@@ -61,6 +61,13 @@ test: venv ## the workshop's own tests: checker units, every solution passes, ev
 	  if [ $$status -eq 5 ]; then $(SAY) test.none_collected >&2; fi; \
 	  exit $$status
 
+# the dev container (.devcontainer/) built and run as VS Code and Codespaces run it, the course checked
+# inside it: minutes long, so not part of `make test` (CI runs it once). DEVCONTAINER_IMAGES=build makes
+# the stand-ins inside instead of passing this engine's images in.
+.PHONY: test-devcontainer
+test-devcontainer: venv
+	@WORKSHOP_DEVCONTAINER=1 $(PY) -m pytest -s tests/test_devcontainer.py
+
 clean: venv ## remove the containers, networks, volumes and cached images checks made (never anything else)
 	@$(PY) -m checker sweep --all
 

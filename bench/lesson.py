@@ -22,6 +22,7 @@ from checker.workshop import course
 SAVES = 3          # saves per step; the median counts
 PAUSE = 2          # seconds from a verdict to the next save, as for `make watch`
 IDLE_SECONDS = 10  # how long the idle CPU is measured
+SETTLE = 8         # seconds after the last verdict before that
 
 
 def _cpu_seconds(pid):
@@ -100,7 +101,7 @@ def bench_step(number, env):
                 when, last = _next_verdict(found, last["generation"])
                 page.append(when - started)
                 passed = passed and last["result"]["status"] == "pass"
-            time.sleep(PAUSE)  # the last check has removed its containers
+            time.sleep(SETTLE)  # the last check has removed its containers; the next one is started ahead
             before, cpu_before = time.monotonic(), _cpu_seconds(server.pid)
             time.sleep(IDLE_SECONDS)
             idle = (_cpu_seconds(server.pid) - cpu_before) / (time.monotonic() - before)

@@ -15,7 +15,7 @@ from checker.text.i18n import pick
 
 BUDGET_MB = 200  # python:3.13-slim (official or stand-in) is 110-150 MB, the app ~12 MB; python:3 is ~1 GB
 SHELL = ["/bin/sh", "-c"]
-IGNORED = (".venv/bin/python", "__pycache__/hello.cpython-313.pyc", ".git/HEAD")
+IGNORED = (".venv/bin/python", "__pycache__/hello.cpython-313.pyc", "hello.pyc", ".git/HEAD", "README.md")
 NEEDED = ("hello.py", "requirements.txt")
 
 
@@ -43,9 +43,9 @@ def edited_rebuild(engine, folder, image):
 
 @pytest.fixture(scope="module", autouse=True)
 def next_to_redis(image, network):
-    """Your image with a Redis next to it on a network, and the contract checked on it: in the background
-    once the image exists."""
-    scenario = contract.in_background(Deployment(image, network).__enter__, Deployment.stop)
+    """Two containers of your image with a Redis next to them on a network, and the contract checked on
+    them: in the background once the image exists."""
+    scenario = contract.in_background(Deployment(image, network).__enter__, Deployment.stop, twins=True)
     yield scenario
     scenario.close()
 
@@ -88,6 +88,22 @@ def test_exec_form(image):
         # shell form is stored as ["/bin/sh", "-c", "..."]: a shell, not flask, receives docker stop's signal
         expect(command[:2] != SHELL, "build", both(f"{name.upper()} is in shell form: {command}",
                                                    f"{name.upper()} 写成了 shell 形式：{command}"), fix="shell-form")
+
+
+def test_workdir_and_port(image):
+    """the image keeps the app in a folder of its own (WORKDIR) and documents port 5000 (EXPOSE)
+    zh: 镜像把应用放在单独的目录里（WORKDIR），并注明了 5000 端口（EXPOSE）
+    """
+    config = image.attrs["Config"]
+    workdir = config.get("WorkingDir") or "/"
+    # without WORKDIR, `COPY . .` spreads the app over the image's root, among the system's folders
+    expect(workdir.rstrip("/"), "build", both("the image has no WORKDIR: the app lands in /, among the system's folders",
+                                              "镜像没有 WORKDIR：应用被放在 / 下，和系统目录混在一起"), fix="workdir")
+    ports = sorted(config.get("ExposedPorts") or {})
+    # EXPOSE tells whoever runs the image which port to publish (`docker run -P` publishes it by itself)
+    expect("5000/tcp" in ports, "build", both(f"the image exposes {', '.join(ports) or 'no port'}, not 5000",
+                                              f"镜像注明的端口是 {'、'.join(ports) or '（无）'}，不是 5000"),
+           fix="expose")
 
 
 def test_container_answers_hello(web):

@@ -76,9 +76,9 @@ def test_redis_host_default(image):
 
 @pytest.fixture(scope="module")
 def contract_kept(deployment):
-    """The /set and /get contract checked on the deployment, in the background while the checks go on
-    (its keys carry prefixes of their own)."""
-    scenario = contract.in_background(lambda: deployment, lambda running: None)
+    """The /set and /get contract checked on the deployment and a second web container on its Redis, in the
+    background while the checks go on (its keys carry prefixes of their own)."""
+    scenario = contract.in_background(lambda: deployment, lambda running: None, twins=True)
     yield scenario
     scenario.close()
 

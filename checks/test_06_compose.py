@@ -1,5 +1,6 @@
 """Step 06: the whole deployment as one compose.yaml, run for real with `docker compose`."""
 
+import fnmatch
 import shlex
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from checker.text.failures import CheckFailure, both, expect, tail
 KEY, VALUE = "imooc", "imooc.com"          # the chapter's example
 RESTART_POLICIES = ("always", "unless-stopped", "on-failure")
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
+SOURCE = "hello.py"                        # the file of the app's code a watch rule must cover
 
 
 # --- the file and the CLI ------------------------------------------------------------------------
@@ -128,6 +130,10 @@ def test_redis_uses_your_conf(project, folder):
         f" (command: {' '.join(words) or 'the image default'})",
         f"Redis 服务 `{project.redis}` 把 redis.conf 挂载到了 {target}，但启动命令里没有用它"
         f"（命令：{' '.join(words) or '镜像默认命令'}）"), fix="redis-conf")
+    # Redis can rewrite the file it was started with (CONFIG REWRITE): your copy stays yours with `:ro`
+    expect(mine[0].get("read_only"), "redis", both(
+        f"the Redis service `{project.redis}` mounts redis.conf writable (no `:ro` at the end of the line)",
+        f"Redis 服务 `{project.redis}` 挂载的 redis.conf 是可写的（那一行末尾没有 `:ro`）"), fix="redis-conf-ro")
     project.conf_target = target
 
 
@@ -318,6 +324,49 @@ def test_contract(project):
         contract.check(project.url(""), client)
     finally:
         client.close()
+
+
+def watch_rules(project):
+    """The web service's `develop.watch` rules that cover hello.py, with the path each rule gives it."""
+    source = project.folder / SOURCE
+    found = []
+    for rule in ((project.services()[project.web].get("develop") or {}).get("watch") or []):
+        path = Path(rule.get("path") or "").resolve()
+        if path != source and path not in source.parents:
+            continue
+        inside = source.relative_to(path).as_posix() if path != source else ""
+        # an `ignore` pattern leaves hello.py out of the rule
+        if inside and any(fnmatch.fnmatch(inside, pattern.rstrip("/")) or fnmatch.fnmatch(SOURCE, pattern)
+                          for pattern in rule.get("ignore") or []):
+            continue
+        found.append((rule, inside))
+    return found
+
+
+def test_watch_syncs_the_code(project):
+    """`develop.watch` of the web service puts a saved hello.py into the running app
+    zh: web 服务的 `develop.watch` 会把保存后的 hello.py 送进正在运行的应用
+    """
+    rules = watch_rules(project)
+    # without a rule, `docker compose watch` refuses: "none of the selected services is configured for watch"
+    expect(rules, "code", both(
+        f"the web service `{project.web}` has no `develop.watch` rule for {SOURCE}",
+        f"web 服务 `{project.web}` 没有针对 {SOURCE} 的 `develop.watch` 规则"), fix="develop-watch")
+    workdir = project.container(project.web).attrs["Config"].get("WorkingDir") or "/"
+    wrong = []
+    for rule, inside in rules:
+        action, target = rule.get("action"), (rule.get("target") or "").rstrip("/")
+        expected = workdir.rstrip("/") if inside else f"{workdir.rstrip('/')}/{SOURCE}"
+        # a rebuild makes a new image with the code; a sync must land where the image keeps the code,
+        # and gunicorn reads the code only when it starts
+        if action == "rebuild" or (action == "sync+restart" and target == expected):
+            return
+        wrong.append(f"{action} → {target or '?'}")
+    expect(False, "code", both(
+        f"the web service's watch rules for {SOURCE} ({', '.join(wrong)}) do not reach the app: it runs from "
+        f"{workdir} and loads the code when it starts",
+        f"web 服务针对 {SOURCE} 的 watch 规则（{'，'.join(wrong)}）到不了应用：应用在 {workdir} 里运行，"
+        "而且只在启动时加载代码"), fix="watch-sync")
 
 
 def test_nothing_left_after_down(project):

@@ -89,3 +89,13 @@ def test_a_set_stop_event_ends_the_check_before_any_request():
     # port 9 (discard) on loopback: a request that went out would fail, not raise Stopped
     with pytest.raises(contract_ops.Stopped):
         contract.check("http://127.0.0.1:9", None, stop=stop)
+
+
+def test_commands_name_the_web_container_of_each_client():
+    """With two web containers, a /set goes to its client's container and a /get is shown on each."""
+    steps = [contract_ops.Set(1, "k", "v"), contract_ops.Get("k")]
+    shown = contract.steps_shown(steps, ["http://a", "http://b"]).splitlines()
+    # client 2 of the sequence reads and writes through the second container
+    assert shown[0] == "1. curl 'http://b/set?key=k&value=v'"
+    # every client reads: the same key through both containers
+    assert shown[1] == "2. curl 'http://a/get?key=k'; curl 'http://b/get?key=k'"

@@ -6,6 +6,12 @@ after each operation; Redis itself is read after every /set. hypothesis generate
 a fixed seed and, when one fails, shrinks it to the shortest failing one, which the learner sees as
 curl commands they can paste.
 
+Before the generated sequences, two written by hand always run: the usual tricky texts (TEXTS), and a
+value changed behind the app's back, then set again through another client (STALE). An app that keeps values in its own memory answers
+an old one there, whatever the generator draws. With two web containers of the same image on one
+Redis (`check([url_1, url_2], ...)`), the clients take turns between them, so that a value set
+through one container is read through the other.
+
 Any step (or compose service) that serves the app calls `check(base_url, redis_client)`.
 """
 
@@ -18,12 +24,14 @@ import requests
 
 from checker.engine import containers
 # first: it points hypothesis's caches at the learner's state folder before hypothesis is imported
-from checker.check.contract_ops import CLIENTS, Stopped, Unreachable, Violation, operations, short, with_reason
+from checker.check.contract_ops import (CLIENTS, STALE, TEXTS, Stopped, Unreachable, Violation, operations, short,
+                                        with_reason)
 from checker.text.failures import CheckFailure, both
 
-from hypothesis import HealthCheck, Phase, Verbosity, given, settings
+from hypothesis import HealthCheck, Phase, Verbosity, example, given, settings
 
 SHOWN_URL = "http://127.0.0.1:5000"  # where the learner's own app answers when they try the commands
+SHOWN_TWIN = "http://127.0.0.1:5001"  # where a second container of their image would answer
 EXAMPLES = 50        # generated sequences when the app keeps the contract
 TIMEOUT = 10         # seconds for one HTTP answer
 
@@ -31,16 +39,18 @@ TIMEOUT = 10         # seconds for one HTTP answer
 class Run:
     """One sequence against the app, with the dict it must agree with."""
 
-    def __init__(self, base_url, redis_client, sessions, token=""):
-        self.base, self.redis, self.sessions, self.token = base_url.rstrip("/"), redis_client, sessions, token
-        self.model, self.served, self.done, self.sequence = {}, {}, [], []
+    def __init__(self, base_urls, redis_client, sessions, token=""):
+        self.bases = [url.rstrip("/") for url in urls(base_urls)]
+        self.redis, self.sessions, self.token = redis_client, sessions, token
+        self.model, self.held, self.done, self.sequence = {}, {}, [], []
 
     def fail(self, kind, text):
         raise Violation(kind, text, self.done, self.sequence)
 
     def call(self, client, path, params):
         try:
-            return self.sessions[client].get(self.base + path, params=params, timeout=TIMEOUT)
+            return self.sessions[client].get(self.bases[client % len(self.bases)] + path, params=params,
+                                             timeout=TIMEOUT)
         except requests.RequestException as error:
             self.fail(f"contract-{path[1:]}-failed", both(f"{path} gave no answer ({type(error).__name__})",
                                                            f"{path} 没有响应（{type(error).__name__}）"))
@@ -104,12 +114,16 @@ class Run:
             self.fail("contract-set-answer", both(
                 f"/set answered {short(response.text, 100)}, expected {short(confirmation, 100)}",
                 f"/set 返回了 {short(response.text, 100)}，应为 {short(confirmation, 100)}"))
-        self.model[op.key] = op.value
-        self.served.setdefault(op.key, set()).add(op.value)
+        self.keep(op.key, op.value)
 
     def write(self, op):
         self.direct("set", op.key, op.value)
-        self.model[op.key] = op.value
+        self.keep(op.key, op.value)
+
+    def keep(self, key, value):
+        """Redis now holds `value` under `key`: the model's value, and one more the key has held."""
+        self.model[key] = value
+        self.held.setdefault(key, set()).add(value)
 
     def delete(self, op):
         self.direct("delete", op.key)
@@ -119,11 +133,11 @@ class Run:
         expected = self.model.get(op.key)
         for client in range(len(self.sessions)):
             response = self.call(client, "/get", {"key": op.key})
-            who = both(f" (client {client + 1} of {len(self.sessions)})", f"（第 {client + 1} 个客户端，共 {len(self.sessions)} 个）")
+            who = self.who(client)
             got = response.text.rstrip("\n") if response.status_code == 200 else None
-            old = got is not None and got != expected and got in self.served.get(op.key, ())
+            old = got is not None and got != expected and got in self.held.get(op.key, ())
             if old or (expected is None and response.status_code == 200):
-                # a value the app saw once, or any value for a key that Redis no longer holds
+                # a value the key held before, or any value for a key that Redis no longer holds
                 now = f"Redis holds {short(expected)}" if expected is not None else "Redis holds no such key"
                 now_zh = f"Redis 中是 {short(expected)}" if expected is not None else "Redis 中没有这个键"
                 self.fail("contract-stale", both(
@@ -149,7 +163,22 @@ class Run:
                     expected, response.text))
 
 
-def explore(base_url, redis_client, examples=EXAMPLES, stop=None):
+    def who(self, client):
+        """Which client read, and through which web container when there are several, in both languages."""
+        clients, webs = len(self.sessions), len(self.bases)
+        if webs == 1:
+            return both(f" (client {client + 1} of {clients})", f"（第 {client + 1} 个客户端，共 {clients} 个）")
+        web = client % webs + 1
+        return both(f" (client {client + 1} of {clients}, web container {web} of {webs})",
+                    f"（第 {client + 1} 个客户端，共 {clients} 个；经第 {web} 个 web 容器，共 {webs} 个）")
+
+
+def urls(base_urls):
+    """`base_urls` as a list: one address, or the addresses of several web containers on one Redis."""
+    return [base_urls] if isinstance(base_urls, str) else list(base_urls)
+
+
+def explore(base_urls, redis_client, examples=EXAMPLES, stop=None):
     """Run generated sequences; raise the Violation of the shortest failing one, if any (Stopped once the
     threading.Event `stop` is set)."""
     sessions = [requests.Session() for _ in range(CLIENTS)]
@@ -161,16 +190,18 @@ def explore(base_url, redis_client, examples=EXAMPLES, stop=None):
 
     def play(sequence):
         go_on()
-        run = Run(base_url, redis_client, sessions, token=f"t{next(tokens)}:").start()
+        run = Run(base_urls, redis_client, sessions, token=f"t{next(tokens)}:").start()
         for operation in sequence:
             go_on()
             run.apply(operation)
 
     # a fixed seed and no example database: the same sequences on every run, nothing written to disk
     @settings(derandomize=True, database=None, max_examples=examples, deadline=None,
-              phases=(Phase.generate, Phase.shrink), verbosity=Verbosity.quiet, print_blob=False,
-              report_multiple_bugs=False, suppress_health_check=list(HealthCheck))
+              phases=(Phase.explicit, Phase.generate, Phase.shrink), verbosity=Verbosity.quiet,
+              print_blob=False, report_multiple_bugs=False, suppress_health_check=list(HealthCheck))
     @given(operations())
+    @example(STALE)
+    @example(TEXTS)
     def sequences(sequence):
         play(sequence)
 
@@ -209,13 +240,30 @@ def _first(group):
 
 
 def steps_shown(done, url=SHOWN_URL):
-    """The operations as commands the learner can run against their own app, numbered."""
-    return "\n".join(f"{number}. {op.shown(url)}" for number, op in enumerate(done, 1))
+    """The operations as commands the learner can run against their own app (at `url`, or the addresses
+    of several web containers), numbered."""
+    return "\n".join(f"{number}. {op.shown(urls(url))}" for number, op in enumerate(done, 1))
 
 
-def check(base_url, redis_client, layer="code", shown_url=SHOWN_URL, stop=None):
-    """Hold the app at `base_url`, backed by the Redis of `redis_client`, to the contract; CheckFailure if not.
-    Setting the threading.Event `stop` ends it early with Stopped."""
+def shown_for(base_urls):
+    """Where the learner's own app would answer: one address, or one per web container."""
+    return SHOWN_URL if len(urls(base_urls)) == 1 else [SHOWN_URL, SHOWN_TWIN]
+
+
+def places(shown):
+    """Where the shown commands go, in English and in Chinese: your app, or two containers of your image."""
+    if len(shown) == 1:
+        return f"your app on {shown[0]}", f"运行在 {shown[0]} 上的你的应用"
+    return (f"{len(shown)} containers of your image on one Redis, at {' and '.join(shown)}",
+            f"同一个 Redis 上你的镜像的 {len(shown)} 个容器（{'、'.join(shown)}）")
+
+
+def check(base_url, redis_client, layer="code", shown_url=None, stop=None):
+    """Hold the app at `base_url` (or at each of a list of web containers on one Redis), backed by the Redis
+    of `redis_client`, to the contract; CheckFailure if not. Setting the threading.Event `stop` ends it
+    early with Stopped."""
+    shown_url = shown_url or shown_for(base_url)
+    where, where_zh = places(urls(shown_url))
     try:
         explore(base_url, redis_client, stop=stop)
     except Unreachable as error:
@@ -224,25 +272,52 @@ def check(base_url, redis_client, layer="code", shown_url=SHOWN_URL, stop=None):
     except Violation as violation:
         lead = both(
             f"{violation.text['en']}.\nThe shortest sequence that shows it (redis-cli: the check wrote into Redis "
-            f"directly), against your app on {shown_url}:",
-            f"{violation.text['zh']}。\n能复现它的最短操作序列（redis-cli 表示检查直接写入 Redis），针对运行在 "
-            f"{shown_url} 上的你的应用：")
+            f"directly), against {where}:",
+            f"{violation.text['zh']}。\n能复现它的最短操作序列（redis-cli 表示检查直接写入 Redis），针对{where_zh}：")
         raise CheckFailure(layer, lead, fix=violation.kind, log=steps_shown(violation.done, shown_url)) from None
 
 
-def check_deployment(deployment, stop=None):
-    """The contract for a running deployment (checker.check.deploy.Deployment): its web container and its Redis."""
+def check_deployment(deployment, stop=None, also=()):
+    """The contract for a running deployment (checker.check.deploy.Deployment): its web container and its Redis,
+    and the web containers of the deployments `also` on that same Redis."""
     client = containers.redis_client(deployment.redis)
     try:
-        check(deployment.url(""), client, stop=stop)
+        check([running.url("") for running in (deployment, *also)], client, stop=stop)
     finally:
         client.close()
 
 
-def in_background(start, stop):
+def twin(deployment):
+    """A second web container of the deployment's image, with its environment, on its network and Redis
+    (a deploy.Deployment whose stop() leaves that Redis alone)."""
+    from checker.check.deploy import Deployment
+
+    return Deployment(deployment.image, deployment.network, env=deployment.env, redis=deployment.redis,
+                      redis_aliases=deployment.redis_aliases, **deployment.web_options).__enter__()
+
+
+def in_background(start, stop, twins=False):
     """The contract checked in the background on the deployment start() returns (deploy.Scenario):
-    part(0) raises its failure; a close() before that ends it at its next operation, then stop()s."""
+    part(0) raises its failure; a close() before that ends it at its next operation, then stop()s.
+    With `twins`, a second web container of the same image (twin()) on the same Redis answers every
+    other client: a value set through one container is read through the other."""
     from checker.check.deploy import Scenario
 
     closing = threading.Event()
-    return Scenario(start, stop, [lambda running: check_deployment(running, stop=closing)], closing)
+    if not twins:
+        return Scenario(start, stop, [lambda running: check_deployment(running, stop=closing)], closing)
+
+    def started():
+        running = start()
+        try:
+            return running, twin(running)
+        except BaseException:
+            stop(running)
+            raise
+
+    def stopped(pair):
+        pair[1].stop()
+        stop(pair[0])
+
+    return Scenario(started, stopped, [lambda pair: check_deployment(pair[0], stop=closing, also=pair[1:])],
+                    closing)
