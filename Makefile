@@ -71,7 +71,7 @@ test-devcontainer: venv
 clean: venv ## remove the containers, networks, volumes and cached images checks made (never anything else)
 	@$(PY) -m checker sweep --all
 
-# Podman 4.3 runs steps 1-4 (4 skips its `--link` check); 5 (HEALTHCHECK) differs: README.md, "Podman".
+# Podman 4.3 runs steps 1-4 (4 skips its `--link` check); 5 (HEALTHCHECK) differs: docs/podman.md.
 PODMAN_STEPS ?= 1 2 3 4
 
 .PHONY: test-podman
