@@ -1,5 +1,6 @@
-"""Learner code, run apart from the checker: a sandboxed process (sandbox.py) that imports the
-learner's module with import_probe.py and reports back.
+"""Learner code, run apart from the checker: process trees that always end (sandbox.py), here or in a
+container (launch.py); the learner's module imported by import_probe.py in a process of its own, and
+what it reports back (inspection.py).
 
 May import engine, workshop and text.
 """
