@@ -1,5 +1,7 @@
 """Every label of the lesson page and of `make lesson`, in English and Chinese."""
 
+from checker.text.messages import MESSAGES
+
 WORDS = {
     "course": {"en": "Docker from 0 to 1", "zh": "Docker 从 0 到 1"},
     "course.steps": {"en": "Steps", "zh": "步骤"},
@@ -33,15 +35,9 @@ WORDS = {
     "status.fail": {"en": "failed", "zh": "未通过"},
     "status.skip": {"en": "skipped", "zh": "跳过"},
     "status.not_run": {"en": "not run (fix the failure above first)", "zh": "未运行（请先修复上面的失败）"},
-    "label.where": {"en": "where", "zh": "问题出在"},
-    "label.log": {"en": "log", "zh": "日志"},
-    "label.hint": {"en": "hint", "zh": "提示"},
-    "layer.code": {"en": "your code", "zh": "你的代码"},
-    "layer.build": {"en": "image build", "zh": "镜像构建"},
-    "layer.container": {"en": "container", "zh": "容器"},
-    "layer.network": {"en": "network", "zh": "网络"},
-    "layer.redis": {"en": "Redis", "zh": "Redis"},
-    "layer.checker": {"en": "the checker itself", "zh": "检查程序本身"},
+    # the verdict's words, as the terminal prints them
+    **{key: MESSAGES[key] for key in ("label.where", "label.log", "label.hint", "layer.code", "layer.build",
+                                      "layer.container", "layer.network", "layer.redis", "layer.checker")},
     "hints.title": {"en": "Hints", "zh": "提示"},
     "hints.more": {"en": "Show a hint ({left} left)", "zh": "再看一条提示（还有 {left} 条）"},
     "hints.all": {"en": "All hints are shown.", "zh": "提示已全部显示。"},
