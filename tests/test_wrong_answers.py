@@ -22,9 +22,11 @@ adding a check in front can change which hint a case gets first. Run the step's 
 change: `.venv/bin/python -m pytest tests/test_wrong_answers.py -k 04-web`.
 """
 
+import os
 import re
 import shutil
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -32,6 +34,7 @@ import pytest
 from checker import ROOT
 from checker.workshop import course
 from checker.text.i18n import english_lines
+from conftest import run_checker
 
 CATALOG = Path(__file__).parent / "wrong_answers"
 MINIMUM = 5  # wrong answers per step
@@ -107,13 +110,6 @@ def lay_out(case, expected, step, root):
         shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
-@pytest.fixture
-def target(tmp_path, case, expected, step):
-    """A folder laid out like steps/: the solution with the case applied to it."""
-    lay_out(case, expected, step, tmp_path)
-    return tmp_path
-
-
 @pytest.mark.parametrize("case", cases(), indirect=True)
 def test_case_is_well_formed(tmp_path, case, expected, step):
     """expect.toml names a hint the step knows, says why the answer is wrong, and its edits apply."""
@@ -134,14 +130,43 @@ def test_case_is_well_formed(tmp_path, case, expected, step):
     lay_out(case, expected, step, tmp_path)
 
 
+def rejected(case, root):
+    """Lay the case out under `root` and run its step's check on it, in Chinese: the CompletedProcess."""
+    with open(case / "expect.toml", "rb") as handle:
+        expected = tomllib.load(handle)
+    step = course.find(case.parent.name)
+    lay_out(case, expected, step, root)
+    return run_checker("check", str(step.number), "--target", str(root), env={"WORKSHOP_LANG": "zh"})
+
+
+@pytest.fixture(scope="module")
+def verdicts(request, tmp_path_factory):
+    """The check of every case this run selected, started CATALOG_JOBS at a time (3 unless set) once the
+    first case asks: checks share one engine as learners do (tests/test_sharing.py), and most of a
+    check's time is waiting."""
+    pool = ThreadPoolExecutor(max(1, int(os.environ.get("CATALOG_JOBS") or 3)), thread_name_prefix="catalog")
+    selected = [item.callspec.params["case"] for item in request.session.items
+                if getattr(item, "originalname", None) == "test_wrong_answer_is_rejected"]
+    started = {}
+
+    def verdict(case):
+        if not started:
+            for path in selected:
+                started[path] = pool.submit(rejected, path, tmp_path_factory.mktemp("case"))
+        return started[case].result()
+
+    yield verdict
+    pool.shutdown(cancel_futures=True)
+
+
 @pytest.mark.parametrize("case", cases(), indirect=True)
-def test_wrong_answer_is_rejected(checker, case, expected, step, target):
+def test_wrong_answer_is_rejected(verdicts, case, expected):
     """The step's check fails on the case, its first failure names the intended hint, all in Chinese.
 
     One run per case, in Chinese mode: the catalog is the slowest part of the tests, and English output
     is covered by tests/test_steps.py and the unit tests already.
     """
-    result = checker("check", str(step.number), "--target", str(target), env={"WORKSHOP_LANG": "zh"})
+    result = verdicts(case)
     output = result.stdout + result.stderr
     # a plain failure (1), not a pass (0) nor a setup problem (2)
     assert result.returncode == 1, output
